@@ -1,0 +1,182 @@
+"""Settings for Lapor Batu.
+
+Every value that differs between machines comes from the environment (see the README's
+"Configuration" table); nothing secret is written here.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+DEBUG = env_bool("DJANGO_DEBUG", False)
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG and env_bool("DJANGO_REQUIRE_SECRET_KEY", False):
+        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set")
+    # A development key: fine for `make run` and the tests, never for a public server
+    # (the production settings refuse to start without DJANGO_SECRET_KEY).
+    SECRET_KEY = "insecure-development-key-for-lapor-batu-only"  # noqa: S105
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.gis",
+    "rest_framework",
+    "rest_framework_gis",
+    "django_filters",
+    "drf_spectacular",
+    "leaflet",
+    "districts",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database ---------------------------------------------------------------------------------
+# Default: the project-local cluster that scripts/pg.sh starts (same variables, same defaults).
+_local_database_url = "postgis://{user}@{host}:{port}/{name}".format(
+    user=os.environ.get("LAPOR_PGUSER", "laporbatu"),
+    host=os.environ.get("LAPOR_PGHOST", "127.0.0.1"),
+    port=os.environ.get("LAPOR_PGPORT", "54329"),
+    name=os.environ.get("LAPOR_PGDATABASE", "laporbatu"),
+)
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or _local_database_url,
+        engine="django.contrib.gis.db.backends.postgis",
+        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+}
+DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Geometry -----------------------------------------------------------------------------------
+# The one storage SRID: WGS84 longitude/latitude, as at every edge (GeoJSON RFC 7946, Open311).
+# Metric work (distances, snapping, buffers) goes through PostGIS geography, in metres; see
+# districts/spatial.py. A system check refuses a geometry column stored in any other SRID.
+LAPOR_SRID = 4326
+# The city every report must touch (an Area code); routing and validation read it from the database.
+LAPOR_CITY_CODE = os.environ.get("LAPOR_CITY_CODE", "35.79")
+
+# GDAL here is older than 3.9 and cannot block file and network access from spatial-reference
+# strings itself (gis.W001). The project never hands user-supplied SRS text to GDAL: API input is
+# GeoJSON in WGS84 only, and imported files are chosen by administrators on the server.
+SILENCED_SYSTEM_CHECKS = ["gis.W001"]
+
+# --- Internationalisation -----------------------------------------------------------------------
+LANGUAGE_CODE = "id"
+LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Jakarta"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files and uploads -------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "var" / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("LAPOR_MEDIA_ROOT", BASE_DIR / "var" / "media"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+# Serve from the finders too, so `make run` and the tests need no collectstatic step.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- Map ----------------------------------------------------------------------------------------
+LAPOR_TILE_URL = os.environ.get("LAPOR_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+LAPOR_TILE_ATTRIBUTION = os.environ.get("LAPOR_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors")
+LEAFLET_CONFIG = {
+    "DEFAULT_CENTER": (-7.8347, 112.5338),  # centroid of the Kota Batu boundary (SOURCES.md)
+    "DEFAULT_ZOOM": 12,
+    "MIN_ZOOM": 10,
+    "MAX_ZOOM": 19,
+    "TILES": [("OpenStreetMap", LAPOR_TILE_URL, {"attribution": LAPOR_TILE_ATTRIBUTION})],
+    "RESET_VIEW": False,
+    "NO_GLOBALS": False,
+}
+
+# --- API ----------------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "EXCEPTION_HANDLER": "config.api_errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Lapor Batu API",
+    "DESCRIPTION": (
+        "Map-first city services and complaints for Kota Batu. Geometry is GeoJSON "
+        "(RFC 7946, WGS84 longitude/latitude)."
+    ),
+    "VERSION": "0.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+# --- Logging ------------------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}

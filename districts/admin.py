@@ -1,0 +1,48 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from leaflet.admin import LeafletGeoAdmin
+
+from .models import Agency, Area, Asset, AssetLayer, AssetOwnership
+
+
+@admin.register(Area)
+class AreaAdmin(LeafletGeoAdmin):
+    list_display = ("code", "name", "kind", "parent")
+    list_filter = ("kind", "parent")
+    search_fields = ("code", "name")
+    ordering = ("code",)
+    list_select_related = ("parent",)
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ("short_name", "name", "kind", "send_method", "handles_triage", "is_active")
+    list_filter = ("kind", "send_method", "is_active")
+    search_fields = ("code", "name", "short_name")
+    list_select_related = ("area",)
+
+
+class AssetOwnershipInline(admin.TabularInline):
+    model = AssetOwnership
+    extra = 1
+    autocomplete_fields = ("agency",)
+
+
+@admin.register(AssetLayer)
+class AssetLayerAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "geometry_type", "owner_attribute", "default_owner", "is_synthetic")
+    inlines = [AssetOwnershipInline]
+    autocomplete_fields = ("default_owner",)
+
+
+@admin.register(Asset)
+class AssetAdmin(LeafletGeoAdmin):
+    list_display = ("external_id", "name", "layer", "owner", "synthetic")
+    list_filter = ("layer", "owner")
+    search_fields = ("external_id", "name")
+    list_select_related = ("layer", "owner")
+    autocomplete_fields = ("owner",)
+
+    @admin.display(boolean=True, description=_("synthetic"))
+    def synthetic(self, asset):
+        return asset.is_synthetic

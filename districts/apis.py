@@ -1,0 +1,26 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .selectors import agency_list, areas_containing
+from .serializers import AgencySerializer, AreaFeatureSerializer, PointQuerySerializer
+from .spatial import lonlat_point
+
+
+class AreaContainingApi(APIView):
+    """The administrative areas (kota, kecamatan, desa/kelurahan) that contain a point."""
+
+    @extend_schema(parameters=[PointQuerySerializer], responses=AreaFeatureSerializer(many=True))
+    def get(self, request):
+        query = PointQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        areas = areas_containing(point=lonlat_point(**query.validated_data))
+        return Response(AreaFeatureSerializer(areas, many=True).data)
+
+
+class AgencyListApi(APIView):
+    """The agencies that receive reports."""
+
+    @extend_schema(responses=AgencySerializer(many=True))
+    def get(self, request):
+        return Response(AgencySerializer(agency_list(), many=True).data)

@@ -1,0 +1,242 @@
+"""Where things are, and who is responsible for them."""
+
+from django.conf import settings
+from django.contrib.gis.db import models
+from django.contrib.postgres.indexes import GistIndex
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.db.models.lookups import In
+from django.utils.translation import gettext_lazy as _
+
+from .spatial import Geography, GeometryTypeName
+
+
+class Area(models.Model):
+    """An administrative boundary: the kota, its kecamatan and their desa/kelurahan."""
+
+    class Kind(models.TextChoices):
+        KOTA = "kota", _("City (kota)")
+        KECAMATAN = "kecamatan", _("District (kecamatan)")
+        DESA = "desa", _("Village (desa)")
+        KELURAHAN = "kelurahan", _("Urban village (kelurahan)")
+
+    # Kinds whose areas tile the city at the finest level: a report lies in exactly one of them.
+    LOCAL_KINDS = (Kind.DESA, Kind.KELURAHAN)
+    # Parents come before children when a boundary file is loaded.
+    KIND_LEVEL = {Kind.KOTA: 0, Kind.KECAMATAN: 1, Kind.DESA: 2, Kind.KELURAHAN: 2}
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, db_index=True)
+    code = models.CharField(
+        _("Kemendagri code"), max_length=20, unique=True, help_text=_("For example 35.79.02.2001")
+    )
+    name = models.CharField(_("name"), max_length=120)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent area"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    geom = models.MultiPolygonField(_("boundary"), srid=settings.LAPOR_SRID)
+
+    class Meta:
+        verbose_name = _("area")
+        verbose_name_plural = _("areas")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(geom__isvalid=True), name="area_geom_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.name}"
+
+    @property
+    def label(self) -> str:
+        """How the city writes it: "Desa Punten", "Kelurahan Sisir", "Kec. Bumiaji"."""
+        prefix = {
+            self.Kind.KOTA: "Kota",
+            self.Kind.KECAMATAN: "Kec.",
+            self.Kind.DESA: "Desa",
+            self.Kind.KELURAHAN: "Kel.",
+        }[self.kind]
+        return f"{prefix} {self.name}"
+
+
+class Agency(models.Model):
+    """A body that receives reports: a city SKPD, the water utility, PLN, a roads authority..."""
+
+    class Kind(models.TextChoices):
+        CITY_AGENCY = "city_agency", _("City agency (SKPD)")
+        CITY_UTILITY = "city_utility", _("City-owned utility")
+        KECAMATAN_OFFICE = "kecamatan_office", _("Kecamatan office")
+        PROVINCIAL = "provincial", _("Provincial body")
+        NATIONAL = "national", _("National body")
+        PRIVATE_UTILITY = "private_utility", _("Private utility")
+
+    class SendMethod(models.TextChoices):
+        INBOX = "inbox", _("In-app inbox only")
+        EMAIL = "email", _("Email")
+        WEBHOOK = "webhook", _("Webhook (signed JSON)")
+        OPEN311 = "open311", _("Open311 forward")
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=60)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    area = models.ForeignKey(
+        Area,
+        verbose_name=_("area of responsibility"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agencies",
+        help_text=_("For offices that serve one area, such as a kecamatan office."),
+    )
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    address = models.CharField(_("address"), max_length=250, blank=True)
+    send_method = models.CharField(
+        _("delivery"), max_length=10, choices=SendMethod.choices, default=SendMethod.INBOX
+    )
+    endpoint_url = models.URLField(
+        _("endpoint URL"), blank=True, help_text=_("Webhook or Open311 endpoint, when delivered so.")
+    )
+    handles_triage = models.BooleanField(
+        _("handles triage"),
+        default=False,
+        help_text=_("Receives reports that no rule or asset routes elsewhere. At most one agency."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        ordering = ["short_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["handles_triage"],
+                condition=Q(handles_triage=True),
+                name="agency_single_triage",
+            ),
+            models.CheckConstraint(
+                condition=Q(send_method__in=["inbox", "email"]) | ~Q(endpoint_url=""),
+                name="agency_endpoint_for_remote_delivery",
+            ),
+        ]
+
+    def __str__(self):
+        return self.short_name
+
+
+class AssetLayer(models.Model):
+    """A layer of city assets (roads, water pipes, street lights...) and who owns its features.
+
+    Ownership is data: a fixed agency, or an attribute whose values map to agencies through
+    `AssetOwnership` rows (e.g. road_class national / provincial / city / village).
+    """
+
+    class GeometryType(models.TextChoices):
+        POINT = "point", _("Points")
+        LINE = "line", _("Lines")
+        POLYGON = "polygon", _("Polygons")
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    name_en = models.CharField(_("name in English"), max_length=120, blank=True)
+    feature_noun = models.CharField(
+        _("feature noun"),
+        max_length=60,
+        help_text=_('What one feature is called in a sentence, e.g. "pipa", "ruas jalan".'),
+    )
+    feature_noun_en = models.CharField(_("feature noun in English"), max_length=60, blank=True)
+    geometry_type = models.CharField(_("geometry type"), max_length=10, choices=GeometryType.choices)
+    default_owner = models.ForeignKey(
+        Agency,
+        verbose_name=_("default owner"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Owner of features that no ownership row matches."),
+    )
+    owner_attribute = models.CharField(
+        _("owner attribute"),
+        max_length=60,
+        blank=True,
+        help_text=_("Feature attribute whose value decides the owner, e.g. road_class."),
+    )
+    source = models.CharField(_("source"), max_length=250, blank=True)
+    is_synthetic = models.BooleanField(
+        _("synthetic demo data"), default=False, help_text=_("Generated, not surveyed.")
+    )
+
+    class Meta:
+        verbose_name = _("asset layer")
+        verbose_name_plural = _("asset layers")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class AssetOwnership(models.Model):
+    """One row of a layer's ownership rule: attribute value → agency."""
+
+    layer = models.ForeignKey(AssetLayer, on_delete=models.CASCADE, related_name="ownerships")
+    attribute_value = models.CharField(_("attribute value"), max_length=100)
+    agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.PROTECT)
+
+    class Meta:
+        verbose_name = _("ownership rule")
+        verbose_name_plural = _("ownership rules")
+        constraints = [
+            models.UniqueConstraint("layer", Lower("attribute_value"), name="asset_ownership_unique_value"),
+        ]
+
+    def __str__(self):
+        return f"{self.layer.owner_attribute}={self.attribute_value} → {self.agency}"
+
+
+# Simple feature types an asset may have (PostGIS GeometryType() names).
+ASSET_GEOMETRY_TYPES = ["POINT", "LINESTRING", "MULTILINESTRING", "POLYGON", "MULTIPOLYGON"]
+
+
+class Asset(models.Model):
+    """One feature of an asset layer: a road segment, a pipe, a street light."""
+
+    layer = models.ForeignKey(AssetLayer, on_delete=models.CASCADE, related_name="assets")
+    external_id = models.CharField(_("external id"), max_length=100)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    geom = models.GeometryField(_("geometry"), srid=settings.LAPOR_SRID)
+    attributes = models.JSONField(_("attributes"), default=dict, blank=True)
+    owner = models.ForeignKey(
+        Agency, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="assets"
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("asset")
+        verbose_name_plural = _("assets")
+        ordering = ["layer", "external_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["layer", "external_id"], name="asset_unique_external_id"),
+            models.CheckConstraint(condition=Q(geom__isvalid=True), name="asset_geom_valid"),
+            models.CheckConstraint(
+                condition=In(GeometryTypeName("geom"), ASSET_GEOMETRY_TYPES),
+                name="asset_geom_type",
+            ),
+        ]
+        indexes = [
+            # Snapping is "nearest asset of this layer within N metres": KNN on geography.
+            GistIndex(Geography("geom"), name="asset_geog_gist"),
+            models.Index(fields=["owner"], name="asset_owner_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.layer.code}:{self.external_id}"
+
+    @property
+    def is_synthetic(self) -> bool:
+        return bool(self.attributes.get("synthetic"))

@@ -1,0 +1,26 @@
+"""Reads over areas, agencies and assets. Each returns a QuerySet or a model instance."""
+
+from django.conf import settings
+from django.contrib.gis.geos import GEOSGeometry
+from django.db.models import QuerySet
+from django.db.models.functions import Length
+
+from .models import Agency, Area
+
+
+def areas_containing(*, point: GEOSGeometry) -> QuerySet[Area]:
+    """The areas that contain `point`, from the kota down to the desa/kelurahan.
+
+    Kemendagri codes grow one segment per level (35.79 → 35.79.02 → 35.79.02.2001), so ordering by
+    code length orders by level.
+    """
+    return Area.objects.filter(geom__contains=point).select_related("parent").order_by(Length("code"), "code")
+
+
+def city_area() -> Area | None:
+    return Area.objects.filter(code=settings.LAPOR_CITY_CODE).first()
+
+
+def agency_list(*, active_only: bool = True) -> QuerySet[Agency]:
+    agencies = Agency.objects.select_related("area")
+    return agencies.filter(is_active=True) if active_only else agencies

@@ -1,0 +1,1 @@
+"""Writes to the districts app: boundaries, reference data, asset layers."""

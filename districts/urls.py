@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import apis
+
+app_name = "districts"
+
+urlpatterns = [
+    path("areas/", apis.AreaContainingApi.as_view(), name="areas"),
+    path("agencies/", apis.AgencyListApi.as_view(), name="agencies"),
+]
