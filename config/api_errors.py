@@ -10,7 +10,7 @@ import logging
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.utils.translation import gettext as _
 from rest_framework import status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -40,4 +40,6 @@ def exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(exc, ValidationError):
         response.data = validation_error_body(response.data)
+    elif response is not None and isinstance(exc, ParseError):
+        response.data = {"detail": _("The request body is not valid JSON (NaN and Infinity are not JSON numbers).")}
     return response

@@ -44,12 +44,16 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.gis",
+    "django.contrib.postgres",
     "rest_framework",
+    "rest_framework.authtoken",
     "rest_framework_gis",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "leaflet",
     "districts",
+    "geo_reports",
 ]
 
 MIDDLEWARE = [
@@ -115,6 +119,25 @@ LAPOR_CITY_CODE = os.environ.get("LAPOR_CITY_CODE", "35.79")
 # GeoJSON in WGS84 only, and imported files are chosen by administrators on the server.
 SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 
+# Routing and report limits (metres unless named otherwise).
+LAPOR_BOUNDARY_TOLERANCE_M = 10  # a point this close to another desa is flagged as ambiguous
+LAPOR_ASSET_TIE_M = 3  # assets of different owners this close in distance are flagged
+LAPOR_MAX_VERTICES = 5000
+LAPOR_MAX_REPORT_AREA_KM2 = 5.0
+LAPOR_MAX_REPORT_LENGTH_KM = 20.0
+LAPOR_REOPEN_DAYS = 14  # the reporter may reopen a resolved report this long
+LAPOR_AUTO_CLOSE_DAYS = 10  # a resolved report closes by itself after this many days
+LAPOR_OFFICE_HOURS = (8, 16)  # working hours for deadlines, local time, Monday to Friday
+
+# Photos: JPEG, PNG or WebP, decoded by Pillow, re-encoded without metadata.
+LAPOR_PHOTO_MAX_BYTES = int(os.environ.get("LAPOR_PHOTO_MAX_BYTES", str(10 * 1024 * 1024)))
+LAPOR_PHOTO_MAX_PIXELS = 40_000_000
+LAPOR_PHOTO_MAX_SIDE = 2560
+LAPOR_PHOTO_THUMB_SIDE = 360
+LAPOR_PHOTOS_PER_REPORT = 5
+DATA_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
+
 # --- Internationalisation -----------------------------------------------------------------------
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
@@ -156,10 +179,13 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "EXCEPTION_HANDLER": "config.api_errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_PAGINATION_CLASS": "geo_reports.pagination.FeaturePagination",
+    "PAGE_SIZE": 100,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Lapor Batu API",
@@ -169,6 +195,10 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the app's own static files: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Logging ------------------------------------------------------------------------------------

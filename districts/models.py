@@ -26,9 +26,7 @@ class Area(models.Model):
     KIND_LEVEL = {Kind.KOTA: 0, Kind.KECAMATAN: 1, Kind.DESA: 2, Kind.KELURAHAN: 2}
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, db_index=True)
-    code = models.CharField(
-        _("Kemendagri code"), max_length=20, unique=True, help_text=_("For example 35.79.02.2001")
-    )
+    code = models.CharField(_("Kemendagri code"), max_length=20, unique=True, help_text=_("For example 35.79.02.2001"))
     name = models.CharField(_("name"), max_length=120)
     parent = models.ForeignKey(
         "self",
@@ -97,9 +95,7 @@ class Agency(models.Model):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     website = models.URLField(_("website"), blank=True)
     address = models.CharField(_("address"), max_length=250, blank=True)
-    send_method = models.CharField(
-        _("delivery"), max_length=10, choices=SendMethod.choices, default=SendMethod.INBOX
-    )
+    send_method = models.CharField(_("delivery"), max_length=10, choices=SendMethod.choices, default=SendMethod.INBOX)
     endpoint_url = models.URLField(
         _("endpoint URL"), blank=True, help_text=_("Webhook or Open311 endpoint, when delivered so.")
     )
@@ -168,9 +164,7 @@ class AssetLayer(models.Model):
         help_text=_("Feature attribute whose value decides the owner, e.g. road_class."),
     )
     source = models.CharField(_("source"), max_length=250, blank=True)
-    is_synthetic = models.BooleanField(
-        _("synthetic demo data"), default=False, help_text=_("Generated, not surveyed.")
-    )
+    is_synthetic = models.BooleanField(_("synthetic demo data"), default=False, help_text=_("Generated, not surveyed."))
 
     class Meta:
         verbose_name = _("asset layer")
@@ -211,9 +205,7 @@ class Asset(models.Model):
     name = models.CharField(_("name"), max_length=200, blank=True)
     geom = models.GeometryField(_("geometry"), srid=settings.LAPOR_SRID)
     attributes = models.JSONField(_("attributes"), default=dict, blank=True)
-    owner = models.ForeignKey(
-        Agency, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="assets"
-    )
+    owner = models.ForeignKey(Agency, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="assets")
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:

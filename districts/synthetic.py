@@ -182,9 +182,7 @@ def generate(city, desa: dict[str, tuple[str, object]]) -> dict[str, dict]:
                         {
                             "name": f"{name} ({external_id})",
                             "road_class": road_class,
-                            "surface": "aspal"
-                            if road_class != "village"
-                            else rng.choice(["aspal", "beton", "paving"]),
+                            "surface": "aspal" if road_class != "village" else rng.choice(["aspal", "beton", "paving"]),
                             "width_m": {"national": 9, "provincial": 7, "city": 6, "village": 4}[road_class],
                         },
                     )

@@ -26,9 +26,30 @@ ARTIFACTS = BASE_DIR / "var" / "test-artifacts"
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     from districts.services.demo import demo_load
+    from geo_reports.demo import categories_load
 
     with django_db_blocker.unblock():
         demo_load(log=lambda *args: None)
+        categories_load()
+
+
+@pytest.fixture(scope="session")
+def committed(django_db_setup, django_db_blocker):
+    """Run ORM writes outside any test transaction, so the server sees them. Use sparingly, with
+    data no other test depends on."""
+    return django_db_blocker.unblock
+
+
+@pytest.fixture(scope="session")
+def staff_token(committed) -> str:
+    """An API token of a signed-in staff member (Django is_staff)."""
+    from django.contrib.auth import get_user_model
+    from rest_framework.authtoken.models import Token
+
+    with committed():
+        user, _ = get_user_model().objects.get_or_create(username="operator-test", defaults={"is_staff": True})
+        token, _ = Token.objects.get_or_create(user=user)
+        return token.key
 
 
 def free_port() -> int:
@@ -40,9 +61,7 @@ def free_port() -> int:
 def database_url(settings_dict: dict) -> str:
     user = quote(settings_dict["USER"] or "", safe="")
     password = f":{quote(settings_dict['PASSWORD'], safe='')}" if settings_dict.get("PASSWORD") else ""
-    return (
-        f"postgis://{user}{password}@{settings_dict['HOST']}:{settings_dict['PORT']}/{settings_dict['NAME']}"
-    )
+    return f"postgis://{user}{password}@{settings_dict['HOST']}:{settings_dict['PORT']}/{settings_dict['NAME']}"
 
 
 class AppServer:

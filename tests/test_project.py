@@ -12,9 +12,7 @@ from tests.conftest import BASE_DIR
 
 
 def test_ruff_is_clean():
-    result = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "."], cwd=BASE_DIR, capture_output=True, text=True
-    )
+    result = subprocess.run([sys.executable, "-m", "ruff", "check", "."], cwd=BASE_DIR, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
 
 

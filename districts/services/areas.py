@@ -133,9 +133,7 @@ def areas_load_from_file(*, path: Path) -> AreaLoadResult:
         parent = known.get(row.parent_code)
         area = Area.objects.filter(code=row.code).first()
         if area is None:
-            area = Area.objects.create(
-                code=row.code, kind=row.kind, name=row.name, parent=parent, geom=row.geom
-            )
+            area = Area.objects.create(code=row.code, kind=row.kind, name=row.name, parent=parent, geom=row.geom)
             result.created.append(row.code)
         elif (
             area.kind != row.kind

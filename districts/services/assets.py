@@ -69,8 +69,7 @@ class OwnerResolver:
     def __init__(self, layer: AssetLayer):
         self.attribute = layer.owner_attribute
         self.by_value = {
-            row.attribute_value.strip().lower(): row.agency
-            for row in layer.ownerships.select_related("agency")
+            row.attribute_value.strip().lower(): row.agency for row in layer.ownerships.select_related("agency")
         }
         self.default = layer.default_owner
 
@@ -234,9 +233,7 @@ def _write_batch(layer: AssetLayer, batch: list[_Candidate], report: AssetImport
         else:
             report.unchanged += 1
     Asset.objects.bulk_create(new, batch_size=BATCH_SIZE)
-    Asset.objects.bulk_update(
-        changed, ["name", "geom", "attributes", "owner", "updated_at"], batch_size=BATCH_SIZE
-    )
+    Asset.objects.bulk_update(changed, ["name", "geom", "attributes", "owner", "updated_at"], batch_size=BATCH_SIZE)
     report.imported += len(new)
     report.updated += len(changed)
 

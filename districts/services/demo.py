@@ -47,9 +47,7 @@ def synthetic_layers_load() -> list[AssetImportReport]:
 
 def demo_load(*, log=print) -> None:
     areas = areas_load_from_file(path=FIXTURES / "batu_boundaries.geojson")
-    log(
-        f"areas: {len(areas.created)} created, {len(areas.updated)} updated, {len(areas.unchanged)} unchanged"
-    )
+    log(f"areas: {len(areas.created)} created, {len(areas.updated)} updated, {len(areas.unchanged)} unchanged")
     agencies = agencies_load(path=FIXTURES / "agencies.json")
     log(f"agencies: {len(agencies.created)} created, {len(agencies.kept)} kept as edited")
     layers = asset_layers_load(path=FIXTURES / "asset_layers.json", synthetic=True)

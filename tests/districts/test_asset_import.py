@@ -70,9 +70,7 @@ def _feature(external_id, geometry_type, coordinates, **properties):
 
 
 def _ogr2ogr(source, target, driver, *options):
-    subprocess.run(
-        ["ogr2ogr", "-f", driver, str(target), str(source), *options], check=True, capture_output=True
-    )
+    subprocess.run(["ogr2ogr", "-f", driver, str(target), str(source), *options], check=True, capture_output=True)
     return target
 
 
@@ -126,9 +124,7 @@ def test_a_changed_feature_is_updated_not_duplicated(tmp_path, parks):
         [112.5290, -7.8780],
         [112.5290, -7.8790],
     ]
-    output = _import(
-        "parks", _geojson(tmp_path, [_feature("P-1", "Polygon", [bigger], name="Baru")], "v2.geojson")
-    )
+    output = _import("parks", _geojson(tmp_path, [_feature("P-1", "Polygon", [bigger], name="Baru")], "v2.geojson"))
     assert "1 features read, 0 imported, 1 updated" in output
     park = Asset.objects.get(layer=parks, external_id="P-1")
     assert park.name == "Baru"
@@ -148,12 +144,8 @@ def test_replace_removes_features_missing_from_the_file(tmp_path, parks):
 
 def test_geopackage_in_utm_49s_is_reprojected_to_wgs84(tmp_path, drains):
     source = _geojson(tmp_path, [_feature("D-1", "LineString", LINE, managed_by="city")])
-    gpkg = _ogr2ogr(
-        source, tmp_path / "drains_utm.gpkg", "GPKG", "-s_srs", "EPSG:4326", "-t_srs", "EPSG:32749"
-    )
-    info = subprocess.run(
-        ["ogrinfo", "-so", "-al", str(gpkg)], capture_output=True, text=True, check=True
-    ).stdout
+    gpkg = _ogr2ogr(source, tmp_path / "drains_utm.gpkg", "GPKG", "-s_srs", "EPSG:4326", "-t_srs", "EPSG:32749")
+    info = subprocess.run(["ogrinfo", "-so", "-al", str(gpkg)], capture_output=True, text=True, check=True).stdout
     assert "UTM zone 49S" in info  # the file really is in metres, not degrees
 
     output = _import("drains", gpkg)
@@ -206,9 +198,7 @@ def test_an_unknown_id_field_is_refused_before_writing(tmp_path, parks):
 
 def test_features_without_ids_or_with_repeated_ids_are_rejected(tmp_path, parks):
     nameless = _feature("", "Polygon", [PARK])
-    path = _geojson(
-        tmp_path, [_feature("P-1", "Polygon", [PARK]), _feature("P-1", "Polygon", [PARK]), nameless]
-    )
+    path = _geojson(tmp_path, [_feature("P-1", "Polygon", [PARK]), _feature("P-1", "Polygon", [PARK]), nameless])
     report = assets_import(layer=parks, path=path, id_field="external_id")
     assert report.imported == 1
     assert [(r.feature, r.reason) for r in report.rejected] == [
@@ -222,9 +212,7 @@ def test_coordinates_outside_lonlat_ranges_point_at_a_missing_crs(tmp_path, park
     square = [[669000, 9129000], [669100, 9129000], [669100, 9129100], [669000, 9129100], [669000, 9129000]]
     report = assets_import(layer=parks, path=_geojson(tmp_path, [_feature("P-9", "Polygon", [square])]))
     assert report.imported == 0
-    assert (
-        report.rejected[0].reason == "coordinates outside longitude/latitude ranges (wrong or missing CRS?)"
-    )
+    assert report.rejected[0].reason == "coordinates outside longitude/latitude ranges (wrong or missing CRS?)"
 
 
 def test_progress_is_reported(tmp_path, parks):

@@ -21,9 +21,7 @@ def _snapshot():
 def _square(lon, lat, size=0.01):
     return {
         "type": "Polygon",
-        "coordinates": [
-            [[lon, lat], [lon + size, lat], [lon + size, lat + size], [lon, lat + size], [lon, lat]]
-        ],
+        "coordinates": [[[lon, lat], [lon + size, lat], [lon + size, lat + size], [lon, lat + size], [lon, lat]]],
     }
 
 

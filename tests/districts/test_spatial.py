@@ -32,9 +32,7 @@ def test_geography_distance_matches_the_geodesic(a, b):
 
 def test_orm_distance_function_uses_the_spheroid():
     here = lonlat_point(112.5290, -7.8763)
-    light = (
-        Asset.objects.filter(layer__code="street_lights").annotate(d=GeographyDistance("geom", here)).first()
-    )
+    light = Asset.objects.filter(layer__code="street_lights").annotate(d=GeographyDistance("geom", here)).first()
     x, y = light.geom.coords
     assert light.d == pytest.approx(geodesic((y, x), (-7.8763, 112.5290)).m, abs=0.001)
 

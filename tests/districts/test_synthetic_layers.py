@@ -38,9 +38,7 @@ def test_every_feature_is_marked_synthetic_and_lies_inside_the_city():
 
 def test_road_owners_follow_the_road_class():
     owners = dict(
-        Asset.objects.filter(layer__code="roads")
-        .values_list("attributes__road_class", "owner__code")
-        .distinct()
+        Asset.objects.filter(layer__code="roads").values_list("attributes__road_class", "owner__code").distinct()
     )
     assert owners == {
         "national": "bbpjn",
@@ -55,13 +53,9 @@ def test_layers_hold_what_the_demo_needs():
     assert counts["roads"] > 200
     assert counts["water_pipes"] > 150
     assert counts["street_lights"] > 1000
-    kinds = set(
-        Asset.objects.filter(layer__code="water_pipes").values_list("attributes__pipe_type", flat=True)
-    )
+    kinds = set(Asset.objects.filter(layer__code="water_pipes").values_list("attributes__pipe_type", flat=True))
     assert kinds == {"main", "distribution"}
-    assert set(Asset.objects.filter(layer__code="street_lights").values_list("owner__code", flat=True)) == {
-        "dishub"
-    }
+    assert set(Asset.objects.filter(layer__code="street_lights").values_list("owner__code", flat=True)) == {"dishub"}
 
 
 def test_pipes_run_along_roads():

@@ -1,0 +1,104 @@
+"""Filters of the report list (and of the exports, which take the same parameters)."""
+
+import math
+
+import django_filters
+from django.conf import settings
+from django.contrib.gis.geos import Polygon
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework.exceptions import ValidationError
+
+from .models import Report, Status
+from .workflow import MAP_GROUPS, OPEN_STATUSES
+
+
+def _codes(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()][:50]
+
+
+def parse_bbox(value: str) -> Polygon:
+    parts = value.split(",")
+    try:
+        numbers = [float(p) for p in parts]
+    except ValueError:
+        numbers = []
+    if len(numbers) != 4 or not all(math.isfinite(n) for n in numbers):
+        raise ValidationError({"bbox": [_("bbox must be four numbers: minLon,minLat,maxLon,maxLat.")]})
+    min_lon, min_lat, max_lon, max_lat = numbers
+    if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180 and -90 <= min_lat <= 90 and -90 <= max_lat <= 90):
+        raise ValidationError({"bbox": [_("bbox coordinates are out of range.")]})
+    if min_lon >= max_lon or min_lat >= max_lat:
+        raise ValidationError(
+            {"bbox": [_("bbox is reversed or empty: minLon must be below maxLon and minLat below maxLat.")]}
+        )
+    return _bbox_polygon(numbers)
+
+
+def _bbox_polygon(numbers) -> Polygon:
+    polygon = Polygon.from_bbox(numbers)
+    polygon.srid = settings.LAPOR_SRID
+    return polygon
+
+
+class ReportFilter(django_filters.FilterSet):
+    bbox = django_filters.CharFilter(
+        method="filter_bbox", label=gettext_lazy("Bounding box minLon,minLat,maxLon,maxLat (WGS84)")
+    )
+    status = django_filters.CharFilter(
+        method="filter_status",
+        label=gettext_lazy("Statuses, comma-separated; also the groups open, in_progress, resolved, dismissed"),
+    )
+    category = django_filters.CharFilter(
+        method="filter_category", label=gettext_lazy("Category codes, comma-separated")
+    )
+    agency = django_filters.CharFilter(method="filter_agency", label=gettext_lazy("Agency codes, comma-separated"))
+    area = django_filters.CharFilter(method="filter_area", label=gettext_lazy("Area code (kota, kecamatan or desa)"))
+    since = django_filters.IsoDateTimeFilter(
+        field_name="created_at", lookup_expr="gte", label=gettext_lazy("Submitted at or after")
+    )
+    until = django_filters.IsoDateTimeFilter(
+        field_name="created_at", lookup_expr="lte", label=gettext_lazy("Submitted at or before")
+    )
+    q = django_filters.CharFilter(
+        method="filter_text", label=gettext_lazy("Text in the description, or a tracking code")
+    )
+
+    class Meta:
+        model = Report
+        fields = []
+
+    def filter_bbox(self, queryset, name, value):
+        return queryset.filter(location__within=parse_bbox(value))
+
+    def filter_status(self, queryset, name, value):
+        statuses: set[str] = set()
+        for code in _codes(value):
+            if code in MAP_GROUPS:
+                statuses.update(MAP_GROUPS[code])
+            elif code == "open":
+                statuses.update(OPEN_STATUSES)
+            elif code in Status.values:
+                statuses.add(code)
+            else:
+                raise ValidationError({"status": [_("Unknown status %(status)s.") % {"status": code[:40]}]})
+        return queryset.filter(status__in=statuses)
+
+    def filter_category(self, queryset, name, value):
+        return queryset.filter(category__code__in=_codes(value))
+
+    def filter_agency(self, queryset, name, value):
+        return queryset.filter(agency__code__in=_codes(value))
+
+    def filter_area(self, queryset, name, value):
+        code = value.strip()
+        if code == settings.LAPOR_CITY_CODE:
+            return queryset
+        return queryset.filter(Q(desa__code=code) | Q(kecamatan__code=code))
+
+    def filter_text(self, queryset, name, value):
+        text = value.strip()[:200]
+        if not text:
+            return queryset
+        return queryset.filter(Q(description__icontains=text) | Q(tracking_code__iexact=text))
