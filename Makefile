@@ -22,7 +22,8 @@ setup-browser:
 
 # Translations are compiled here, never committed; migrations bring the schema up to date.
 prepare:
-	$(MANAGE) compilemessages --ignore=.venv --ignore=var -v 0
+	$(MANAGE) compilemessages --ignore=.venv --ignore=var --ignore=node_modules -v 0
+	$(MANAGE) collectstatic --noinput -v 0
 	$(MANAGE) migrate --noinput -v 0
 
 lint:

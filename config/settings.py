@@ -54,13 +54,16 @@ INSTALLED_APPS = [
     "leaflet",
     "districts",
     "geo_reports",
+    "web",
 ]
 
 MIDDLEWARE = [
+    "django.middleware.gzip.GZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "config.middleware.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -82,6 +85,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "web.context.page_strings",
             ],
         },
     },
@@ -149,15 +153,20 @@ USE_TZ = True
 # --- Static files and uploads -------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    # Installed by scripts/setup.sh with `npm ci` (package-lock.json); served from here, never a CDN.
+    ("vendor/markercluster", BASE_DIR / "node_modules" / "leaflet.markercluster" / "dist"),
+]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("LAPOR_MEDIA_ROOT", BASE_DIR / "var" / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Hashed names (cached for a year by browsers) and gzip/brotli files made by collectstatic,
+    # which `make run` and `make test` run.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-# Serve from the finders too, so `make run` and the tests need no collectstatic step.
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- Map ----------------------------------------------------------------------------------------
@@ -170,8 +179,16 @@ LEAFLET_CONFIG = {
     "MAX_ZOOM": 19,
     "TILES": [("OpenStreetMap", LAPOR_TILE_URL, {"attribution": LAPOR_TILE_ATTRIBUTION})],
     "RESET_VIEW": False,
+    # Panning stops a little beyond Kota Batu: nobody reports here from elsewhere.
+    "SPATIAL_EXTENT": (112.30, -8.10, 112.78, -7.55),
     "NO_GLOBALS": False,
 }
+
+# Place search (geopy): "local" searches our own desa, kecamatan and named assets; "nominatim"
+# asks LAPOR_NOMINATIM_URL (an OpenStreetMap Nominatim server) within the city's bounding box.
+LAPOR_GEOCODER = os.environ.get("LAPOR_GEOCODER", "local")
+LAPOR_NOMINATIM_URL = os.environ.get("LAPOR_NOMINATIM_URL", "nominatim.openstreetmap.org")
+LAPOR_NOMINATIM_USER_AGENT = os.environ.get("LAPOR_NOMINATIM_USER_AGENT", "lapor-batu")
 
 # --- API ----------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

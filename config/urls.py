@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -18,4 +19,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include(api_urlpatterns)),
     path("media/photos/<str:prefix>/<str:filename>", photo_file, name="photo-file"),
+    path("i18n/", include("django.conf.urls.i18n")),
 ]
+
+# Citizen pages: Indonesian at /..., English at /en/...
+urlpatterns += i18n_patterns(path("", include("web.urls")), prefix_default_language=False)

@@ -1,9 +1,21 @@
-from drf_spectacular.utils import extend_schema
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import cache_control
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .selectors import agency_list, areas_containing
-from .serializers import AgencySerializer, AreaFeatureSerializer, PointQuerySerializer
+from .geocoding import search_places
+from .selectors import agency_list, areas_containing, boundaries
+from .serializers import (
+    AgencySerializer,
+    AreaFeatureSerializer,
+    BoundaryFeatureSerializer,
+    BoundaryQuerySerializer,
+    PlaceQuerySerializer,
+    PlaceSerializer,
+    PointQuerySerializer,
+)
 from .spatial import lonlat_point
 
 
@@ -24,3 +36,28 @@ class AgencyListApi(APIView):
     @extend_schema(responses=AgencySerializer(many=True))
     def get(self, request):
         return Response(AgencySerializer(agency_list(), many=True).data)
+
+
+@method_decorator(cache_control(public=True, max_age=3600), name="get")
+class BoundaryListApi(APIView):
+    """Area outlines for maps (`?kind=kota,kecamatan,desa`), simplified to about 3 m."""
+
+    @extend_schema(
+        parameters=[BoundaryQuerySerializer],
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="GeoJSON FeatureCollection of outlines")},
+    )
+    def get(self, request):
+        query = BoundaryQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        return Response(BoundaryFeatureSerializer(boundaries(kinds=query.validated_data["kind"]), many=True).data)
+
+
+class PlaceSearchApi(APIView):
+    """Search a place (desa, kecamatan, a named road or pipe) to centre the map on."""
+
+    @extend_schema(parameters=[PlaceQuerySerializer], responses=PlaceSerializer(many=True))
+    def get(self, request):
+        query = PlaceQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        places = search_places(query.validated_data["q"])
+        return Response(PlaceSerializer([p.as_data() for p in places], many=True).data)

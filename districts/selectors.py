@@ -24,3 +24,21 @@ def city_area() -> Area | None:
 def agency_list(*, active_only: bool = True) -> QuerySet[Agency]:
     agencies = Agency.objects.select_related("area")
     return agencies.filter(is_active=True) if active_only else agencies
+
+
+def boundaries(*, kinds: list[str], tolerance_degrees: float = 0.00003) -> QuerySet[Area]:
+    """Areas of the given kinds with a lightly simplified outline for maps (about 3 m at Batu)."""
+    from django.contrib.gis.db.models import GeometryField
+    from django.db.models import F, Func
+
+    return (
+        Area.objects.filter(kind__in=kinds)
+        .select_related("parent")
+        .annotate(
+            outline=Func(
+                F("geom"), tolerance_degrees, function="ST_SimplifyPreserveTopology", output_field=GeometryField()
+            )
+        )
+        .defer("geom")
+        .order_by("code")
+    )

@@ -1,5 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from .models import Agency, Area
@@ -53,3 +54,54 @@ class AgencySerializer(serializers.ModelSerializer):
     class Meta:
         model = Agency
         fields = ("code", "name", "short_name", "kind", "email", "phone", "website")
+
+
+class BoundaryFeatureSerializer(GeoFeatureModelSerializer):
+    """An area outline for the map: simplified, six decimals (about 10 cm)."""
+
+    outline = GeometryField(precision=6, read_only=True)
+    parent_code = serializers.CharField(source="parent.code", default=None, read_only=True)
+
+    class Meta:
+        model = Area
+        geo_field = "outline"
+        id_field = False
+        fields = ("code", "name", "kind", "parent_code")
+
+
+class BoundaryQuerySerializer(serializers.Serializer):
+    kind = serializers.CharField(
+        required=False,
+        default="kota",
+        help_text=_("Comma-separated: kota, kecamatan, desa (desa includes kelurahan)."),
+    )
+
+    def validate_kind(self, value):
+        kinds = set()
+        for kind in (part.strip() for part in value.split(",") if part.strip()):
+            if kind not in Area.Kind.values:
+                raise serializers.ValidationError(_("Unknown area kind %(kind)s.") % {"kind": kind[:20]})
+            kinds.add(kind)
+            if kind == Area.Kind.DESA:
+                kinds.add(Area.Kind.KELURAHAN)
+        return sorted(kinds)
+
+
+class PlaceSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    lon = serializers.FloatField()
+    lat = serializers.FloatField()
+    bbox = serializers.ListField(child=serializers.FloatField(), allow_null=True)
+
+
+class PlaceQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(
+        min_length=2,
+        max_length=100,
+        error_messages={
+            "required": _("Type a place to search for."),
+            "blank": _("Type a place to search for."),
+            "min_length": _("Type at least 2 letters."),
+        },
+    )

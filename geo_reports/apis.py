@@ -171,6 +171,20 @@ class ReportListCreateApi(generics.ListAPIView):
         )
 
 
+class ReportMapApi(generics.GenericAPIView):
+    """Public reports as light points for the map (same filters as the list, no pagination)."""
+
+    filterset_class = ReportFilter
+    pagination_class = None
+
+    def get_queryset(self):
+        return selectors.report_public()
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        return Response(selectors.report_map_points(self.filter_queryset(self.get_queryset())))
+
+
 class RoutingPreviewApi(APIView):
     """Where a report would go, and why, with nearby open reports of the same category. Saves nothing."""
 
@@ -180,7 +194,7 @@ class RoutingPreviewApi(APIView):
     def post(self, request):
         data = report_input(request)
         data.pop("photos", None)
-        serializer = ReportInputSerializer(data=data)
+        serializer = ReportInputSerializer(data=data, context={"preview": True})
         serializer.is_valid(raise_exception=True)
         values = serializer.validated_data
         try:

@@ -29,9 +29,13 @@ def _with_relations(reports: QuerySet[Report]) -> QuerySet[Report]:
     )
 
 
+def report_public() -> QuerySet[Report]:
+    """Reports anyone may see: those of public categories (no related rows loaded)."""
+    return Report.objects.filter(category__is_public=True)
+
+
 def report_public_list() -> QuerySet[Report]:
-    """Reports anyone may see: those of public categories."""
-    return _with_relations(Report.objects.filter(category__is_public=True))
+    return _with_relations(report_public())
 
 
 def _with_public_timeline(reports: QuerySet[Report]) -> QuerySet[Report]:
@@ -70,3 +74,34 @@ def report_nearby_open(
         .annotate(distance_m=GeographyDistance("location", point), knn=GeographyKnn("location", point))
         .order_by("knn")[:limit]
     )
+
+
+MAP_POINT_LIMIT = 20_000
+
+
+def report_map_points(reports: QuerySet[Report]) -> dict:
+    """Reports as light GeoJSON points for the public map: what a marker and its popup need."""
+    from .workflow import MAP_GROUPS
+
+    group_of = {status: group for group, statuses in MAP_GROUPS.items() for status in statuses}
+    rows = reports.order_by("-created_at").values_list(
+        "pk", "tracking_code", "status", "category__code", "category__icon", "location", "created_at", "support_count"
+    )[:MAP_POINT_LIMIT]
+    features = [
+        {
+            "type": "Feature",
+            "id": pk,
+            "geometry": {"type": "Point", "coordinates": [round(location.x, 6), round(location.y, 6)]},
+            "properties": {
+                "code": code,
+                "status": status,
+                "group": group_of[status],
+                "category": category,
+                "icon": icon,
+                "created": created.date().isoformat(),
+                "support": support,
+            },
+        }
+        for pk, code, status, category, icon, location, created, support in rows
+    ]
+    return {"type": "FeatureCollection", "features": features, "truncated": len(features) == MAP_POINT_LIMIT}

@@ -116,6 +116,21 @@ class ReportInputSerializer(serializers.Serializer):
     def validate_description(self, value):
         return clean_text(value, _("The description"))
 
+    def to_internal_value(self, data):
+        # Field errors stop DRF before validate(); check the answers anyway, so that every field at
+        # fault is named in one response.
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            errors = dict(exc.detail)
+            category = category_by_code(str(data.get("category") or "")[:40]) if "category" not in errors else None
+            if category is not None and not self.context.get("preview"):
+                try:
+                    validate_answers(category, data.get("answers") or {})
+                except serializers.ValidationError as answers_exc:
+                    errors.update(answers_exc.detail)
+            raise serializers.ValidationError(errors) from exc
+
     def validate_photos(self, files):
         if len(files) > settings.LAPOR_PHOTOS_PER_REPORT:
             raise serializers.ValidationError(
@@ -140,7 +155,9 @@ class ReportInputSerializer(serializers.Serializer):
                 )
             attrs["geometry"] = Point(*located.gps, srid=settings.LAPOR_SRID)
             attrs["location_from_photo"] = True
-        attrs["answers"] = validate_answers(category, attrs.get("answers") or {})
+        if not self.context.get("preview"):
+            # A preview only needs the place and the category; answers are checked when sending.
+            attrs["answers"] = validate_answers(category, attrs.get("answers") or {})
         return attrs
 
 

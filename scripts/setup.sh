@@ -2,7 +2,8 @@
 # Prepare everything `make run` and `make test` need, idempotently:
 #   1. system packages (PostgreSQL + PostGIS, GDAL, gettext; Chromium with --browser) via apt,
 #   2. the virtual environment in .venv from requirements.txt,
-#   3. the project-local PostGIS cluster in var/pgdata (skipped when DATABASE_URL is set).
+#   3. the front-end libraries in node_modules from package-lock.json (npm ci),
+#   4. the project-local PostGIS cluster in var/pgdata (skipped when DATABASE_URL is set).
 # Usage: scripts/setup.sh [--browser]
 set -euo pipefail
 
@@ -27,6 +28,7 @@ fi
 command -v gdalinfo >/dev/null 2>&1 || missing+=(gdal-bin)
 command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
 python3 -c 'import ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 if [ "$want_browser" = 1 ] && [ ! -x /usr/bin/chromium ]; then
   missing+=(chromium fonts-dejavu-core)
 fi
@@ -66,7 +68,15 @@ if [ ! -x .venv/bin/python ] || [ "$(cat .venv/.requirements.sha256 2>/dev/null)
   echo "$req_hash" > .venv/.requirements.sha256
 fi
 
-# --- 3. database --------------------------------------------------------------------------------
+# --- 3. front-end libraries (served from our own static files, never a CDN) ----------------------
+lock_hash="$(sha256sum package-lock.json | cut -d' ' -f1)"
+if [ "$(cat node_modules/.lock.sha256 2>/dev/null)" != "$lock_hash" ]; then
+  say "installing front-end libraries into node_modules"
+  npm ci --loglevel=error >/dev/null
+  echo "$lock_hash" > node_modules/.lock.sha256
+fi
+
+# --- 4. database --------------------------------------------------------------------------------
 if [ -n "${DATABASE_URL:-}" ]; then
   say "using DATABASE_URL; the project-local cluster is not started"
 else

@@ -18,6 +18,10 @@ from urllib.parse import quote
 import httpx
 import pytest
 
+# Playwright's sync API keeps an event loop running in this thread; Django would take the test's
+# own (synchronous) database calls for calls from async code and refuse them.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 ARTIFACTS = BASE_DIR / "var" / "test-artifacts"
@@ -35,8 +39,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(scope="session")
 def committed(django_db_setup, django_db_blocker):
-    """Run ORM writes outside any test transaction, so the server sees them. Use sparingly, with
-    data no other test depends on."""
+    """For session-scoped fixtures: ORM writes made before any test's transaction opens, so they are
+    committed and the server sees them. (Inside a test, create through the HTTP API instead.)"""
     return django_db_blocker.unblock
 
 
@@ -117,8 +121,29 @@ class AppServer:
         self.log.close()
 
 
+def wait_for_other_sessions_to_end(django_db_blocker, timeout: float = 5.0) -> None:
+    """The server's database sessions end a moment after its processes; the test database can only
+    be dropped once they have. A session still idle after that is ended: Playwright's greenlets give
+    Django connections of this process that its own teardown cannot reach."""
+    from django.db import connection
+
+    deadline = time.monotonic() + timeout
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.1)
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'idle'"
+        )
+
+
 @pytest.fixture(scope="session")
-def server(django_db_setup):
+def server(django_db_setup, django_db_blocker):
     """Base URL of the real application server, serving the test database."""
     from django.db import connection
 
@@ -127,6 +152,7 @@ def server(django_db_setup):
         yield app.wait_until_up().url
     finally:
         app.stop()
+        wait_for_other_sessions_to_end(django_db_blocker)
 
 
 @pytest.fixture

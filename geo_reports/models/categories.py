@@ -118,6 +118,10 @@ class Category(Bilingual, models.Model):
     def label(self) -> str:
         return self.localized("name")
 
+    @property
+    def localized_description(self) -> str:
+        return self.localized("description")
+
 
 class CategoryQuestion(Bilingual, models.Model):
     """An extra question of a category; the Open311 service-definition "attribute"."""

@@ -200,6 +200,13 @@ class ReportUpdate(models.Model):
     def __str__(self):
         return f"{self.report_id} {self.kind} {self.new_status}"
 
+    @property
+    def localized_explanation(self) -> str:
+        from django.utils.translation import get_language
+
+        english = (get_language() or "id").startswith("en")
+        return (self.data.get("explanation_en") if english else None) or self.data.get("explanation", "")
+
 
 def photo_path(instance, filename):
     # Random names: a stored file name must not reveal anything about the reporter or the upload.

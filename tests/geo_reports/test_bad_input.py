@@ -230,6 +230,11 @@ def _counts():
 @pytest.mark.parametrize("endpoint", ["/api/reports/", "/api/routing/preview/"])
 def test_bad_report_input(api, endpoint, case, body, field, indonesian, english):
     before = _counts()
+    if endpoint == "/api/routing/preview/" and field.startswith("answers."):
+        # The preview needs only the place and the category; answers are checked on sending.
+        assert api.post(endpoint, json=body).status_code == 200
+        assert _counts() == before
+        return
     response = api.post(endpoint, json=body, headers={"Idempotency-Key": f"bad-{case}-{endpoint}"})
     assert response.status_code == 400, (case, response.text)
     assert _message(response.json()["errors"], field).startswith(indonesian)

@@ -1,0 +1,95 @@
+/* Shared helpers for the Lapor Batu pages. Every text that comes from users is put into the page
+   with textContent (never innerHTML), so a description like <img onerror=...> stays text. */
+(function () {
+  "use strict";
+  var strings = JSON.parse(document.getElementById("lapor-strings").textContent);
+  var config = JSON.parse(document.getElementById("lapor-config").textContent);
+  var lang = document.documentElement.lang || "id";
+
+  function t(key, params) {
+    var text = key.split(".").reduce(function (o, k) { return o && o[k]; }, strings);
+    if (typeof text !== "string") text = key;
+    Object.keys(params || {}).forEach(function (name) {
+      text = text.split("%(" + name + ")s").join(String(params[name]));
+    });
+    return text;
+  }
+
+  function el(tag, attrs) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (name) {
+      var value = attrs[name];
+      if (value === null || value === undefined || value === false) return;
+      if (name === "text") node.textContent = value;
+      else if (name === "className") node.className = value;
+      else if (name.slice(0, 2) === "on") node.addEventListener(name.slice(2), value);
+      else node.setAttribute(name, value === true ? "" : value);
+    });
+    for (var i = 2; i < arguments.length; i++) {
+      var child = arguments[i];
+      if (child === null || child === undefined || child === false) continue;
+      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    }
+    return node;
+  }
+
+  function api(url, options) {
+    options = options || {};
+    var headers = Object.assign({ "Accept": "application/json", "Accept-Language": lang }, options.headers || {});
+    if (options.json !== undefined) {
+      headers["Content-Type"] = "application/json";
+      options.body = JSON.stringify(options.json);
+    }
+    return fetch(url, { method: options.method || "GET", headers: headers, body: options.body, credentials: "same-origin" })
+      .then(function (response) {
+        return response.text().then(function (text) {
+          var body = null;
+          try { body = text ? JSON.parse(text) : null; } catch (e) { body = null; }
+          return { ok: response.ok, status: response.status, body: body };
+        });
+      });
+  }
+
+  function uuid() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    return "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx".replace(/[xy]/g, function (c) {
+      var r = Math.random() * 16 | 0;
+      return (c === "x" ? r : (r & 0x3 | 0x8)).toString(16);
+    });
+  }
+
+  function deviceId() {
+    var id = null;
+    try { id = localStorage.getItem("lapor-device"); } catch (e) { id = null; }
+    if (!id) {
+      id = "web-" + uuid();
+      try { localStorage.setItem("lapor-device", id); } catch (e) { /* private mode: one id per page */ }
+    }
+    return id;
+  }
+
+  function formatDate(iso) {
+    if (!iso) return "";
+    var date = new Date(iso);
+    return date.toLocaleDateString(lang === "en" ? "en-GB" : "id-ID", { day: "numeric", month: "short", year: "numeric" });
+  }
+
+  function reportUrl(code) {
+    return config.api.report_page.replace("CODE", encodeURIComponent(code));
+  }
+
+  function pinIcon() {
+    // Drawn in CSS: no marker image to fetch (and none to lose to hashed static file names).
+    return L.divIcon({ className: "pin-marker", iconSize: [30, 30], iconAnchor: [15, 30], html: "<span></span>" });
+  }
+
+  function boundaryLayer(map, kind, style) {
+    return api(config.api.boundaries + "?kind=" + kind).then(function (result) {
+      if (!result.ok) return null;
+      return L.geoJSON(result.body, { style: style, interactive: false }).addTo(map);
+    });
+  }
+
+  window.Lapor = { t: t, el: el, api: api, uuid: uuid, deviceId: deviceId, formatDate: formatDate,
+                   reportUrl: reportUrl, boundaryLayer: boundaryLayer, pinIcon: pinIcon, config: config, lang: lang };
+})();

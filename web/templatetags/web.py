@@ -1,0 +1,26 @@
+from django import template
+from django.urls import translate_url
+from django.utils.translation import get_language
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def other_language_link(context) -> dict:
+    """The same page in the other language (Indonesian at /…, English at /en/…)."""
+    request = context["request"]
+    current = (get_language() or "id")[:2]
+    target = "id" if current == "en" else "en"
+    return {
+        "url": translate_url(request.get_full_path(), target),
+        "code": target,
+        "label": target.upper(),
+        "title": "Bahasa Indonesia" if target == "id" else "English",
+    }
+
+
+@register.simple_tag
+def status_group(status: str) -> str:
+    from geo_reports.workflow import MAP_GROUPS
+
+    return next((group for group, statuses in MAP_GROUPS.items() if status in statuses), "open")

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "web"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("lapor/", views.report, name="report"),
+    path("laporan/<str:code>/", views.report_detail, name="report-detail"),
+    path("lacak/", views.track, name="track"),
+]

@@ -1,0 +1,137 @@
+"""The citizen pages. Each view reads through selectors and renders; the pages' scripts talk to the API."""
+
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from districts.models import Area
+from districts.selectors import city_area
+from geo_reports import selectors
+from geo_reports.serializers import CategorySerializer, ReportDetailSerializer
+from geo_reports.services import normalize_tracking_code, reporter_token_matches
+from geo_reports.workflow import MAP_GROUPS, OPEN_STATUSES
+
+
+def _api_urls() -> dict[str, str]:
+    return {
+        "map": reverse("geo_reports:report-map"),
+        "reports": reverse("geo_reports:reports"),
+        "preview": reverse("geo_reports:routing-preview"),
+        "categories": reverse("geo_reports:categories"),
+        "boundaries": reverse("districts:boundaries"),
+        "geocode": reverse("districts:geocode"),
+        "areas": reverse("districts:areas"),
+        "report_page": reverse("web:report-detail", args=["CODE"]),
+    }
+
+
+def _city_bounds() -> list[list[float]] | None:
+    city = city_area()
+    if city is None:
+        return None
+    min_x, min_y, max_x, max_y = city.geom.extent
+    return [[min_y, min_x], [max_y, max_x]]
+
+
+def _grouped(categories) -> list[tuple[str, list]]:
+    groups: dict[str, list] = {}
+    for category in categories:
+        groups.setdefault(category.get_group_display(), []).append(category)
+    return list(groups.items())
+
+
+@require_GET
+def home(request):
+    categories = list(selectors.category_list())
+    kecamatan = Area.objects.filter(kind=Area.Kind.KECAMATAN).prefetch_related("children").order_by("name")
+    return render(
+        request,
+        "web/home.html",
+        {
+            "nav": "map",
+            "categories": categories,
+            "kecamatan": kecamatan,
+            "groups": list(MAP_GROUPS),
+            "page_config": {"api": _api_urls(), "bounds": _city_bounds()},
+        },
+    )
+
+
+@require_GET
+def report(request):
+    categories = list(selectors.category_list())
+    return render(
+        request,
+        "web/report_form.html",
+        {
+            "nav": "report",
+            "category_groups": _grouped(categories),
+            "photo_limit_mb": settings.LAPOR_PHOTO_MAX_BYTES // (1024 * 1024),
+            "photos_per_report": settings.LAPOR_PHOTOS_PER_REPORT,
+            "page_config": {
+                "api": _api_urls(),
+                "bounds": _city_bounds(),
+                "categories": CategorySerializer(categories, many=True).data,
+                "photo_limit_bytes": settings.LAPOR_PHOTO_MAX_BYTES,
+                "photos_per_report": settings.LAPOR_PHOTOS_PER_REPORT,
+                "language": request.LANGUAGE_CODE,
+            },
+        },
+    )
+
+
+@never_cache
+@require_GET
+def report_detail(request, code: str):
+    report = selectors.report_own_detail().filter(tracking_code=normalize_tracking_code(code)).first()
+    token = request.GET.get("t", "")
+    is_reporter = report is not None and reporter_token_matches(report, token)
+    if report is None or not (report.category.is_public or is_reporter):
+        raise Http404(_("No report has this tracking code."))
+    feature = ReportDetailSerializer(report, context={"request": request}).data
+    return render(
+        request,
+        "web/report_detail.html",
+        {
+            "report": report,
+            "feature": feature,
+            "timeline": report.public_updates,
+            "answers": _answers(report),
+            "is_open": report.status in OPEN_STATUSES,
+            "is_reporter": is_reporter,
+            "page_config": {
+                "api": _api_urls(),
+                "report": {"id": report.pk, "geometry": feature["geometry"], "status": report.status},
+                "token": token if is_reporter else None,
+            },
+        },
+    )
+
+
+def _answers(report) -> list[tuple[str, str]]:
+    """The reporter's answers as (question, answer) in the page's language."""
+    shown = []
+    for question in report.category.questions.all():
+        value = report.answers.get(question.code)
+        if value in (None, "", []):
+            continue
+        if question.is_list:
+            value = ", ".join(question.choice_name(v) for v in ([value] if isinstance(value, str) else value))
+        shown.append((question.localized("label"), str(value)))
+    return shown
+
+
+@require_GET
+def track(request):
+    code = request.GET.get("kode", "").strip()
+    error = None
+    if code:
+        normalized = normalize_tracking_code(code)
+        if selectors.report_own_detail().filter(tracking_code=normalized).exists():
+            return redirect("web:report-detail", code=normalized)
+        error = _("No report has this tracking code. Check the code and try again.")
+    return render(request, "web/track.html", {"nav": "track", "code": code, "error": error})
