@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "districts",
     "geo_reports",
     "web",
+    "open311",
+    "ogcapi",
 ]
 
 MIDDLEWARE = [

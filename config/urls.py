@@ -20,6 +20,8 @@ urlpatterns = [
     path("api/", include(api_urlpatterns)),
     path("media/photos/<str:prefix>/<str:filename>", photo_file, name="photo-file"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("open311/v2/", include("open311.urls")),
+    path("ogcapi/", include("ogcapi.urls")),
 ]
 
 # Citizen pages: Indonesian at /..., English at /en/...
