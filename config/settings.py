@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "leaflet",
+    "django_tasks",
+    "django_tasks_db",
     "districts",
     "geo_reports",
     "web",
@@ -92,6 +94,10 @@ TEMPLATES = [
         },
     },
 ]
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "staff:inbox"
+LOGOUT_REDIRECT_URL = "web:home"
 
 # --- Database ---------------------------------------------------------------------------------
 # Default: the project-local cluster that scripts/pg.sh starts (same variables, same defaults).
@@ -192,13 +198,39 @@ LAPOR_GEOCODER = os.environ.get("LAPOR_GEOCODER", "local")
 LAPOR_NOMINATIM_URL = os.environ.get("LAPOR_NOMINATIM_URL", "nominatim.openstreetmap.org")
 LAPOR_NOMINATIM_USER_AGENT = os.environ.get("LAPOR_NOMINATIM_USER_AGENT", "lapor-batu")
 
+# --- Background work and notifications --------------------------------------------------------
+# Notifications are rows (geo_reports.Notification) sent by the worker (`manage.py db_worker`,
+# started by `make run`) through django-tasks' database backend; nothing is lost while a mail
+# server or gateway is down: a failed send is retried with doubling delays.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+LAPOR_NOTIFY_MAX_ATTEMPTS = int(os.environ.get("LAPOR_NOTIFY_MAX_ATTEMPTS", "8"))
+LAPOR_NOTIFY_RETRY_SECONDS = int(os.environ.get("LAPOR_NOTIFY_RETRY_SECONDS", "60"))  # then 2x, 4x, ...
+LAPOR_PUBLIC_URL = os.environ.get("LAPOR_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# Signs webhook bodies (HMAC-SHA256); falls back to a key derived from SECRET_KEY.
+LAPOR_WEBHOOK_SECRET = os.environ.get("LAPOR_WEBHOOK_SECRET", "")
+# The city's SMS/WhatsApp gateway for reporters who gave a phone number (a webhook), if any.
+LAPOR_REPORTER_WEBHOOK_URL = os.environ.get("LAPOR_REPORTER_WEBHOOK_URL", "")
+DEFAULT_FROM_EMAIL = os.environ.get("LAPOR_MAIL_FROM", "Lapor Batu <noreply@lapor.batukota.go.id>")
+if os.environ.get("LAPOR_SMTP_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["LAPOR_SMTP_HOST"]
+    EMAIL_PORT = int(os.environ.get("LAPOR_SMTP_PORT", "25"))
+    EMAIL_HOST_USER = os.environ.get("LAPOR_SMTP_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("LAPOR_SMTP_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("LAPOR_SMTP_TLS", False)
+    EMAIL_TIMEOUT = 10
+else:
+    # Without a mail relay, mails are written to the worker's output.
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
 # --- API ----------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first: an anonymous API call is then told 401 with a WWW-Authenticate challenge.
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "EXCEPTION_HANDLER": "config.api_errors.exception_handler",

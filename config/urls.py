@@ -1,5 +1,6 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -24,5 +25,11 @@ urlpatterns = [
     path("ogcapi/", include("ogcapi.urls")),
 ]
 
-# Citizen pages: Indonesian at /..., English at /en/...
-urlpatterns += i18n_patterns(path("", include("web.urls")), prefix_default_language=False)
+# Pages: Indonesian at /..., English at /en/...
+urlpatterns += i18n_patterns(
+    path("", include("web.urls")),
+    path("petugas/", include("web.urls_staff")),
+    path("masuk/", auth_views.LoginView.as_view(template_name="web/staff/login.html"), name="login"),
+    path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    prefix_default_language=False,
+)

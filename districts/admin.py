@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
 
-from .models import Agency, Area, Asset, AssetLayer, AssetOwnership
+from .models import Agency, Area, Asset, AssetLayer, AssetOwnership, Membership
 
 
 @admin.register(Area)
@@ -46,3 +46,14 @@ class AssetAdmin(LeafletGeoAdmin):
     @admin.display(boolean=True, description=_("synthetic"))
     def synthetic(self, asset):
         return asset.is_synthetic
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    """Who works where, in which role (operator, field crew, supervisor; planner, administrator)."""
+
+    list_display = ("user", "role", "agency")
+    list_filter = ("role", "agency")
+    search_fields = ("user__username", "user__email")
+    autocomplete_fields = ("agency",)
+    raw_id_fields = ("user",)

@@ -99,6 +99,9 @@ class Agency(models.Model):
     endpoint_url = models.URLField(
         _("endpoint URL"), blank=True, help_text=_("Webhook or Open311 endpoint, when delivered so.")
     )
+    endpoint_api_key = models.CharField(
+        _("endpoint API key"), max_length=200, blank=True, help_text=_("The api_key an Open311 endpoint expects.")
+    )
     handles_triage = models.BooleanField(
         _("handles triage"),
         default=False,
@@ -232,3 +235,40 @@ class Asset(models.Model):
     @property
     def is_synthetic(self) -> bool:
         return bool(self.attributes.get("synthetic"))
+
+
+class Membership(models.Model):
+    """A person's role: in an agency (operator, field crew, supervisor) or city-wide (planner,
+    administrator). A person may hold several."""
+
+    class Role(models.TextChoices):
+        OPERATOR = "operator", _("Agency operator")
+        CREW = "crew", _("Field crew")
+        SUPERVISOR = "supervisor", _("Agency supervisor")
+        PLANNER = "planner", _("Planner (reads everything, changes nothing)")
+        ADMIN = "admin", _("Administrator")
+
+    AGENCY_ROLES = (Role.OPERATOR, Role.CREW, Role.SUPERVISOR)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.CASCADE, null=True, blank=True, related_name="members"
+    )
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "agency", "role"], name="membership_unique"),
+            models.CheckConstraint(
+                condition=(Q(role__in=["operator", "crew", "supervisor"]) & Q(agency__isnull=False))
+                | (Q(role__in=["planner", "admin"]) & Q(agency__isnull=True)),
+                name="membership_agency_matches_role",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()}" + (f" · {self.agency}" if self.agency_id else "")

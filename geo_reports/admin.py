@@ -3,8 +3,10 @@ from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
 
 from .models import (
+    AuditEntry,
     Category,
     CategoryQuestion,
+    Notification,
     PublicHoliday,
     Report,
     ReporterContact,
@@ -108,3 +110,44 @@ class ReportAdmin(LeafletGeoAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # reports are rejected or closed, never deleted
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    """Every staff action, before and after; append-only in the database too."""
+
+    list_display = ("created_at", "actor", "actor_role", "action", "report")
+    list_filter = ("action", "actor_role")
+    search_fields = ("report__tracking_code", "actor__username")
+    date_hierarchy = "created_at"
+    list_select_related = ("actor", "report")
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "channel", "event", "report", "state", "attempts", "next_attempt_at", "sent_at")
+    list_filter = ("state", "channel", "event")
+    search_fields = ("report__tracking_code",)
+    readonly_fields = (
+        "channel",
+        "report",
+        "agency",
+        "event",
+        "payload",
+        "attempts",
+        "last_error",
+        "created_at",
+        "sent_at",
+    )
+    list_select_related = ("report",)

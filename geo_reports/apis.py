@@ -14,13 +14,10 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from districts.models import Agency
-
 from . import selectors, services
 from .filters import ReportFilter
-from .models import Report, ReportUpdate
+from .models import Report
 from .models.reports import Channel
-from .permissions import IsStaffMember
 from .routing import RoutingError, route
 from .serializers import (
     CategorySerializer,
@@ -28,9 +25,7 @@ from .serializers import (
     ReportDetailSerializer,
     ReportFeatureSerializer,
     ReportInputSerializer,
-    RerouteInputSerializer,
     SupportInputSerializer,
-    TransitionInputSerializer,
 )
 from .workflow import TransitionError
 
@@ -268,95 +263,6 @@ class ReportSupportApi(APIView):
             {"counted": added, "support_count": report.support_count},
             status=status.HTTP_201_CREATED if added else status.HTTP_200_OK,
         )
-
-
-def _staff_role(user) -> str:
-    return ReportUpdate.Role.ADMIN if user.is_superuser else ReportUpdate.Role.OPERATOR
-
-
-def conflict_response(exc: services.ReportConflict, request) -> Response:
-    current = selectors.report_own_detail().get(pk=exc.report.pk)
-    return Response(
-        {
-            "detail": _(
-                "Someone else changed this report in the meantime (now version %(version)d). "
-                "Review the current state and try again."
-            )
-            % {"version": current.version},
-            "report": ReportDetailSerializer(current, context={"request": request}).data,
-        },
-        status=status.HTTP_409_CONFLICT,
-    )
-
-
-class ReportTransitionApi(APIView):
-    """Staff: move a report to another status (verify, reject, duplicate, refer, resolve...)."""
-
-    permission_classes = [IsStaffMember]
-
-    @extend_schema(request=TransitionInputSerializer, responses={200: ReportDetailSerializer, 409: OpenApiTypes.OBJECT})
-    def post(self, request, pk: int):
-        report = get_object_or_404(Report, pk=pk)
-        serializer = TransitionInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        values = serializer.validated_data
-        duplicate_of = refer_to = None
-        if values.get("duplicate_of"):
-            duplicate_of = Report.objects.filter(
-                tracking_code=services.normalize_tracking_code(values["duplicate_of"])
-            ).first()
-            if duplicate_of is None:
-                raise ValidationError({"duplicate_of": [_("No report has this tracking code.")]})
-        if values.get("agency"):
-            refer_to = Agency.objects.filter(code=values["agency"], is_active=True).first()
-            if refer_to is None:
-                raise ValidationError({"agency": [_("Unknown agency %(code)s.") % {"code": values["agency"]}]})
-        try:
-            services.report_transition(
-                report_id=report.pk,
-                new_status=values["status"],
-                actor=request.user,
-                role=_staff_role(request.user),
-                expected_version=values["version"],
-                message=values.get("message", ""),
-                duplicate_of=duplicate_of,
-                refer_to=refer_to,
-            )
-        except services.ReportConflict as exc:
-            return conflict_response(exc, request)
-        except TransitionError as exc:
-            raise ValidationError({exc.field: [str(exc.message)]}) from exc
-        current = selectors.report_own_detail().get(pk=report.pk)
-        return Response(ReportDetailSerializer(current, context={"request": request}).data)
-
-
-class ReportRerouteApi(APIView):
-    """Staff: move the pin or change the category; routing runs again and the timeline says why."""
-
-    permission_classes = [IsStaffMember]
-
-    @extend_schema(request=RerouteInputSerializer, responses={200: ReportDetailSerializer, 409: OpenApiTypes.OBJECT})
-    def post(self, request, pk: int):
-        report = get_object_or_404(Report, pk=pk)
-        serializer = RerouteInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        values = serializer.validated_data
-        try:
-            services.report_reroute(
-                report_id=report.pk,
-                actor=request.user,
-                role=_staff_role(request.user),
-                expected_version=values["version"],
-                geometry=values.get("geometry"),
-                category=values.get("category"),
-                message=values.get("message", ""),
-            )
-        except services.ReportConflict as exc:
-            return conflict_response(exc, request)
-        except RoutingError as exc:
-            raise routing_error(exc) from exc
-        current = selectors.report_own_detail().get(pk=report.pk)
-        return Response(ReportDetailSerializer(current, context={"request": request}).data)
 
 
 class ReporterActionApi(APIView):

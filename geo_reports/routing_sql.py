@@ -52,7 +52,7 @@ rules AS (
       AND (r.area_id IS NULL OR r.area_id IN (SELECT id FROM areas WHERE distance_m = 0))
 ),
 agencies AS (
-    SELECT g.id, g.code, g.name, g.short_name, g.is_active, g.handles_triage
+    SELECT g.*  -- whole rows: the agency chosen travels on to delivery (send_method, email, endpoint)
     FROM districts_agency g
     WHERE g.id IN (SELECT owner_id FROM candidates)
        OR g.id IN (SELECT agency_id FROM rules)

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.contrib.gis.geos import Point
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, QuerySet
 from django.utils import timezone
 
 from districts.spatial import GeographyDistance, GeographyDWithin, GeographyKnn
@@ -105,3 +105,79 @@ def report_map_points(reports: QuerySet[Report]) -> dict:
         for pk, code, status, category, icon, location, created, support in rows
     ]
     return {"type": "FeatureCollection", "features": features, "truncated": len(features) == MAP_POINT_LIMIT}
+
+
+# --- staff ----------------------------------------------------------------------------------------
+
+
+def report_staff_detail() -> QuerySet[Report]:
+    """A report with everything staff may see: contact, every timeline entry, the audit trail."""
+    updates = ReportUpdate.objects.select_related("agency", "actor").prefetch_related("photos")
+    return (
+        _with_relations(Report.objects.all())
+        .select_related("contact", "assigned_to")
+        .prefetch_related(Prefetch("updates", queryset=updates, to_attr="all_updates"))
+    )
+
+
+def report_inbox(
+    *, agencies: list | None, statuses: list[str] | None = None, overdue: bool | None = None, order: str = "deadline"
+) -> QuerySet[Report]:
+    """Reports routed to these agencies (None: all), by deadline (soonest first) or newest first."""
+    reports = _with_relations(Report.objects.all()).select_related("assigned_to")
+    if agencies is not None:
+        reports = reports.filter(agency__in=agencies)
+    if statuses:
+        reports = reports.filter(status__in=statuses)
+    if overdue is True:
+        reports = reports.filter(status__in=OPEN_STATUSES, resolve_due__lt=timezone.now())
+    elif overdue is False:
+        reports = reports.exclude(status__in=OPEN_STATUSES, resolve_due__lt=timezone.now())
+    if order == "newest":
+        return reports.order_by("-created_at")
+    return reports.order_by(F("resolve_due").asc(nulls_last=True), "created_at")
+
+
+def inbox_counts(*, agencies: list | None) -> dict[str, int]:
+    reports = Report.objects.all() if agencies is None else Report.objects.filter(agency__in=agencies)
+    counts = dict(reports.values_list("status").annotate(n=Count("pk")))
+    counts["overdue"] = reports.filter(status__in=OPEN_STATUSES, resolve_due__lt=timezone.now()).count()
+    return counts
+
+
+def report_nearby_for_staff(
+    *, agencies: list | None, point: Point, radius_m: float, statuses=OPEN_STATUSES, limit: int = 50
+) -> list[dict]:
+    """The agencies' reports within `radius_m` of `point`, nearest first (KNN on the geography
+    index), as light rows for a phone: no model instances, one query."""
+    reports = Report.objects.filter(status__in=statuses).filter(GeographyDWithin("location", point, radius_m))
+    if agencies is not None:
+        reports = reports.filter(agency__in=agencies)
+    rows = (
+        reports.annotate(knn=GeographyKnn("location", point), distance_m=GeographyDistance("location", point))
+        .order_by("knn")
+        .values_list(
+            "pk", "tracking_code", "status", "category__code", "category__name", "category__name_en",
+            "description", "location", "distance_m", "resolve_due", "version", "agency__code",
+        )[:limit]
+    )  # fmt: skip
+    now = timezone.now()
+    # KNN walks the index by sphere distance; the distance shown is on the spheroid. The two can
+    # swap neighbours a few decimetres apart, so the page (at most `limit` rows) is ordered by the latter.
+    rows = sorted(rows, key=lambda row: row[8])
+    return [
+        {
+            "id": pk,
+            "tracking_code": code,
+            "status": status,
+            "category": {"code": category, "name": name, "name_en": name_en},
+            "description": description[:300],
+            "location": [round(location.x, 7), round(location.y, 7)],
+            "distance_m": round(distance, 1),
+            "resolve_due": due.isoformat() if due else None,
+            "overdue": bool(due and due < now),
+            "version": version,
+            "agency": agency,
+        }
+        for pk, code, status, category, name, name_en, description, location, distance, due, version, agency in rows
+    ]

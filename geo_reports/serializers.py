@@ -436,9 +436,16 @@ class TransitionInputSerializer(serializers.Serializer):
     message = serializers.CharField(required=False, allow_blank=True, max_length=4000)
     duplicate_of = serializers.CharField(required=False, allow_blank=True, max_length=20)
     agency = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    photo = serializers.FileField(required=False, allow_empty_file=True, help_text="An after-photo (resolve).")
 
     def validate_message(self, value):
         return clean_text(value, _("The message"))
+
+    def validate_photo(self, upload):
+        try:
+            return photos.process(upload)
+        except photos.PhotoError as exc:
+            raise serializers.ValidationError(str(exc.message), code=exc.code) from exc
 
 
 class RerouteInputSerializer(serializers.Serializer):
@@ -455,3 +462,65 @@ class RerouteInputSerializer(serializers.Serializer):
 
 class SupportInputSerializer(serializers.Serializer):
     device_id = serializers.CharField(min_length=8, max_length=100)
+
+
+# --- staff ----------------------------------------------------------------------------------------
+
+
+class StaffTimelineEntrySerializer(TimelineEntrySerializer):
+    """Staff see every entry, internal notes included, and who made it."""
+
+    actor = serializers.CharField(source="actor.get_username", default=None)
+
+    class Meta(TimelineEntrySerializer.Meta):
+        fields = (*TimelineEntrySerializer.Meta.fields, "actor", "is_internal", "data")
+
+
+class ReportStaffSerializer(ReportFeatureSerializer):
+    contact = serializers.SerializerMethodField()
+    assigned_to = serializers.CharField(source="assigned_to.get_username", default=None)
+    timeline = serializers.SerializerMethodField()
+
+    class Meta(ReportFeatureSerializer.Meta):
+        fields = (*ReportFeatureSerializer.Meta.fields, "contact", "assigned_to", "channel", "rating", "timeline")
+
+    def get_contact(self, report) -> dict | None:
+        contact = getattr(report, "contact", None)
+        return {"name": contact.name, "phone": contact.phone, "email": contact.email} if contact else None
+
+    def get_timeline(self, report) -> list[dict]:
+        updates = getattr(report, "all_updates", None)
+        if updates is None:
+            updates = report.updates.select_related("agency", "actor").prefetch_related("photos")
+        return StaffTimelineEntrySerializer(updates, many=True, context=self.context).data
+
+
+class CommentInputSerializer(serializers.Serializer):
+    message = serializers.CharField(max_length=4000)
+    internal = serializers.BooleanField(default=False)
+
+    def validate_message(self, value):
+        return clean_text(value, _("The message"))
+
+
+class AssignInputSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1)
+    assignee = serializers.CharField(allow_blank=True, max_length=150, help_text="A username; empty unassigns.")
+
+
+class NearbyQuerySerializer(serializers.Serializer):
+    from districts.serializers import LatitudeField, LongitudeField
+
+    lon = LongitudeField()
+    lat = LatitudeField()
+    radius = serializers.FloatField(
+        default=2000,
+        min_value=1,
+        max_value=20_000,
+        error_messages={
+            "invalid": gettext_lazy("radius must be a number of metres."),
+            "min_value": gettext_lazy("radius must be between 1 and 20,000 metres."),
+            "max_value": gettext_lazy("radius must be between 1 and 20,000 metres."),
+        },
+    )
+    limit = serializers.IntegerField(default=50, min_value=1, max_value=200)

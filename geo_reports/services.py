@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 
 from districts.models import Agency
 
-from . import deadlines
+from . import deadlines, notifications
 from .models import (
+    AuditEntry,
     Category,
     IdempotencyKey,
     Report,
@@ -189,6 +190,8 @@ def _insert_report(decision, description, answers, contact, photos, channel, tok
         data={"explanation": decision.explanation, "explanation_en": decision.explanation_en},
         created_at=report.created_at,
     )
+    if channel != Channel.DEMO:
+        notifications.notify_received(report)
     return report
 
 
@@ -200,6 +203,26 @@ def _save_photo(report: Report, photo: ProcessedPhoto, update: ReportUpdate | No
     record.thumbnail.save("thumb.jpg", ContentFile(photo.thumbnail), save=False)
     record.save()
     return record
+
+
+def _snapshot(report: Report) -> dict:
+    return {
+        "status": report.status,
+        "agency": report.agency.code if report.agency_id else None,
+        "category": report.category.code,
+        "assigned_to": report.assigned_to.get_username() if report.assigned_to_id else None,
+        "location": [round(report.location.x, 7), round(report.location.y, 7)],
+        "version": report.version,
+    }
+
+
+def _audit(report: Report, actor, role: str, action: str, before: dict, **extra) -> None:
+    """Staff actions only: citizens and the system leave the timeline, not the audit log."""
+    if role not in STAFF_ROLES:
+        return
+    AuditEntry.objects.create(
+        report=report, actor=actor, actor_role=role, action=action, before=before, after={**_snapshot(report), **extra}
+    )
 
 
 def _locked(report_id: int, expected_version: int | None) -> Report:
@@ -230,6 +253,7 @@ def report_transition(
 ) -> Report:
     report = _locked(report_id, expected_version)
     check_transition(report.status, new_status, by_reporter=role == Role.REPORTER, by_system=role == Role.SYSTEM)
+    before = _snapshot(report)
     data = {}
     if new_status == Status.REJECTED and not message.strip():
         raise TransitionError(_("Give the reason for rejecting the report."), "reason_required", "message")
@@ -276,6 +300,8 @@ def report_transition(
     )
     if photo is not None:
         _save_photo(report, photo, update=update)
+    _audit(report, actor, role, f"status:{new_status}", before, message=update.message)
+    notifications.notify_update(update)
     return report
 
 
@@ -325,6 +351,7 @@ def report_reroute(
 ) -> Report:
     """Staff moved the pin or changed the category: route again and record why."""
     report = _locked(report_id, expected_version)
+    audit_before = _snapshot(report)
     before = {
         "category": report.category.code,
         "agency": report.agency.code if report.agency else None,
@@ -356,6 +383,7 @@ def report_reroute(
             "explanation_en": decision.explanation_en,
         },
     )
+    _audit(report, actor, role, "reroute", audit_before)
     return report
 
 
@@ -373,11 +401,12 @@ def report_comment(
     if not message.strip():
         raise TransitionError(_("Write a message."), "message_required", "message")
     now = at or timezone.now()
-    report = Report.objects.select_for_update().get(pk=report_id)
+    report = _locked(report_id, None)
+    before = _snapshot(report)
     if not internal and role in STAFF_ROLES and report.first_response_at is None:
         report.first_response_at = now
         report.save(update_fields=["first_response_at", "updated_at"])
-    return ReportUpdate.objects.create(
+    update = ReportUpdate.objects.create(
         report=report,
         kind=ReportUpdate.Kind.NOTE if internal else ReportUpdate.Kind.COMMENT,
         actor=actor,
@@ -387,6 +416,41 @@ def report_comment(
         is_internal=internal,
         created_at=now,
     )
+    _audit(report, actor, role, "note" if internal else "reply", before, message=update.message)
+    notifications.notify_update(update)
+    return update
+
+
+@transaction.atomic
+def report_assign(
+    *, report_id: int, actor, role: str, actor_agency: Agency | None = None, expected_version: int | None, assignee
+) -> Report:
+    """Give the report to a crew member (or operator) of the agency handling it; None unassigns."""
+    from districts.models import Membership
+
+    report = _locked(report_id, expected_version)
+    if (
+        assignee is not None
+        and not Membership.objects.filter(
+            user=assignee, agency_id=report.agency_id, role__in=Membership.AGENCY_ROLES
+        ).exists()
+    ):
+        raise TransitionError(_("Assign the report to someone of the agency handling it."), "not_a_member", "assignee")
+    before = _snapshot(report)
+    report.assigned_to = assignee
+    report.version += 1
+    report.save(update_fields=["assigned_to", "version", "updated_at"])
+    ReportUpdate.objects.create(
+        report=report,
+        kind=ReportUpdate.Kind.ASSIGNED,
+        actor=actor,
+        actor_role=role,
+        agency=actor_agency,
+        is_internal=True,  # a person's name stays inside the agency
+        data={"assignee": assignee.get_username() if assignee else None},
+    )
+    _audit(report, actor, role, "assign", before)
+    return report
 
 
 def report_support(*, report: Report, supporter_key: str) -> bool:
@@ -458,3 +522,42 @@ def report_rate(*, report_id: int, token: str, rating: int) -> Report:
         report=report, kind=ReportUpdate.Kind.RATED, actor_role=Role.REPORTER, data={"rating": rating}
     )
     return report
+
+
+def reports_housekeeping(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Overdue notices to supervisors (once per report), closing resolved reports after the
+    confirmation window, and re-handing queued notifications whose task was lost."""
+    from .models import Notification
+    from .tasks import send_notification
+
+    now = now or timezone.now()
+    overdue = 0
+    for report in Report.objects.filter(
+        status__in=OPEN_STATUSES, resolve_due__lt=now, overdue_notified_at__isnull=True
+    ).select_related("category", "agency", "desa", "kecamatan")[:500]:
+        with transaction.atomic():
+            Report.objects.filter(pk=report.pk).update(overdue_notified_at=now)
+            notifications.notify_overdue(report)
+        overdue += 1
+    closed = 0
+    window = dt.timedelta(days=settings.LAPOR_AUTO_CLOSE_DAYS)
+    for report_id in Report.objects.filter(status=Status.RESOLVED, resolved_at__lt=now - window).values_list(
+        "pk", flat=True
+    )[:500]:
+        report_transition(
+            report_id=report_id,
+            new_status=Status.CLOSED,
+            role=Role.SYSTEM,
+            expected_version=None,
+            message=_("Closed automatically %(days)d days after it was resolved.")
+            % {"days": settings.LAPOR_AUTO_CLOSE_DAYS},
+        )
+        closed += 1
+    stale = now - dt.timedelta(minutes=10)
+    requeued = 0
+    for pk in Notification.objects.filter(state=Notification.State.QUEUED, next_attempt_at__lt=stale).values_list(
+        "pk", flat=True
+    )[:1000]:
+        send_notification.enqueue(pk)
+        requeued += 1
+    return {"overdue": overdue, "closed": closed, "requeued": requeued}

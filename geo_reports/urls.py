@@ -1,6 +1,7 @@
 from django.urls import path
+from rest_framework.authtoken.views import obtain_auth_token
 
-from . import apis
+from . import apis, apis_staff
 
 app_name = "geo_reports"
 
@@ -12,7 +13,13 @@ urlpatterns = [
     path("reports/track/<str:code>/", apis.ReportTrackApi.as_view(), name="report-track"),
     path("reports/<int:pk>/", apis.ReportDetailApi.as_view(), name="report-detail"),
     path("reports/<int:pk>/support/", apis.ReportSupportApi.as_view(), name="report-support"),
-    path("reports/<int:pk>/transition/", apis.ReportTransitionApi.as_view(), name="report-transition"),
-    path("reports/<int:pk>/reroute/", apis.ReportRerouteApi.as_view(), name="report-reroute"),
+    path("reports/nearby/", apis_staff.NearbyApi.as_view(), name="report-nearby"),
+    path("reports/<int:pk>/transition/", apis_staff.ReportTransitionApi.as_view(), name="report-transition"),
+    path("reports/<int:pk>/reroute/", apis_staff.ReportRerouteApi.as_view(), name="report-reroute"),
+    path("reports/<int:pk>/comments/", apis_staff.ReportCommentApi.as_view(), name="report-comments"),
+    path("reports/<int:pk>/assign/", apis_staff.ReportAssignApi.as_view(), name="report-assign"),
+    path("staff/inbox/", apis_staff.StaffInboxApi.as_view(), name="staff-inbox"),
+    path("staff/reports/<int:pk>/", apis_staff.StaffReportApi.as_view(), name="staff-report"),
+    path("auth/token/", obtain_auth_token, name="auth-token"),
     path("reports/<int:pk>/reporter/", apis.ReporterActionApi.as_view(), name="report-reporter"),
 ]

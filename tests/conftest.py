@@ -44,16 +44,46 @@ def committed(django_db_setup, django_db_blocker):
     return django_db_blocker.unblock
 
 
+STAFF_PASSWORD = "kata-sandi-uji-2026"
+# username → (role, agency code or None)
+STAFF = {
+    "admin-test": ("admin", None),
+    "planner-test": ("planner", None),
+    "dishub-operator": ("operator", "dishub"),
+    "dishub-crew": ("crew", "dishub"),
+    "dishub-supervisor": ("supervisor", "dishub"),
+    "dlh-operator": ("operator", "dlh"),
+}
+
+
 @pytest.fixture(scope="session")
-def staff_token(committed) -> str:
-    """An API token of a signed-in staff member (Django is_staff)."""
+def staff_users(committed) -> dict[str, str]:
+    """Staff of each role (Dishub's operator, crew and supervisor, DLH's operator, a planner and an
+    administrator), committed; username → API token. Password: STAFF_PASSWORD."""
     from django.contrib.auth import get_user_model
     from rest_framework.authtoken.models import Token
 
+    from districts.models import Agency, Membership
+
+    tokens = {}
     with committed():
-        user, _ = get_user_model().objects.get_or_create(username="operator-test", defaults={"is_staff": True})
-        token, _ = Token.objects.get_or_create(user=user)
-        return token.key
+        for username, (role, agency_code) in STAFF.items():
+            user, created = get_user_model().objects.get_or_create(
+                username=username, defaults={"email": f"{username}@contoh.go.id"}
+            )
+            if created:
+                user.set_password(STAFF_PASSWORD)
+                user.save()
+            agency = Agency.objects.get(code=agency_code) if agency_code else None
+            Membership.objects.get_or_create(user=user, agency=agency, role=role)
+            tokens[username] = Token.objects.get_or_create(user=user)[0].key
+    return tokens
+
+
+@pytest.fixture(scope="session")
+def staff_token(staff_users) -> str:
+    """The API token of an administrator (may act on every agency's reports)."""
+    return staff_users["admin-test"]
 
 
 def free_port() -> int:
@@ -142,12 +172,117 @@ def wait_for_other_sessions_to_end(django_db_blocker, timeout: float = 5.0) -> N
         )
 
 
+class MailRelay:
+    """A real SMTP server on loopback (aiosmtpd), standing in for the city's mail relay."""
+
+    def __init__(self):
+        from aiosmtpd.controller import Controller
+        from aiosmtpd.handlers import Message
+
+        relay = self
+
+        class Keep(Message):
+            def handle_message(self, message):
+                relay.messages.append(message)
+
+        self.messages: list = []
+        self.port = free_port()
+        self.controller = Controller(Keep(), hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def to(self, address: str) -> list:
+        return [m for m in self.messages if address in m["To"]]
+
+    def stop(self):
+        self.controller.stop()
+
+
+class WebhookReceiver:
+    """An HTTP server on loopback recording what is POSTed to it (an agency's system, an SMS gateway).
+    `fail_next` makes it answer 503 that many times first."""
+
+    def __init__(self):
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        receiver = self
+        self.received: list[dict] = []
+        self.fail_next = 0
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if receiver.fail_next > 0:
+                    receiver.fail_next -= 1
+                    self.send_response(503)
+                    self.end_headers()
+                    return
+                receiver.received.append({"path": self.path, "headers": dict(self.headers), "body": body})
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(b'[{"service_request_id": "REMOTE-1"}]')
+
+            def log_message(self, *args):
+                pass
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.httpd.shutdown()
+
+
 @pytest.fixture(scope="session")
-def server(django_db_setup, django_db_blocker):
-    """Base URL of the real application server, serving the test database."""
+def mail_relay():
+    relay = MailRelay()
+    yield relay
+    relay.stop()
+
+
+@pytest.fixture(scope="session")
+def webhooks():
+    receiver = WebhookReceiver()
+    yield receiver
+    receiver.stop()
+
+
+@pytest.fixture(scope="session")
+def app_env(django_db_setup, mail_relay, webhooks) -> dict[str, str]:
+    """The environment of the server and the worker: the test database, the mail relay, the gateway."""
     from django.db import connection
 
-    app = AppServer({"DATABASE_URL": database_url(connection.settings_dict), "DJANGO_DEBUG": "0"}, "main")
+    return {
+        "DATABASE_URL": database_url(connection.settings_dict),
+        "DJANGO_DEBUG": "0",
+        "LAPOR_SMTP_HOST": "127.0.0.1",
+        "LAPOR_SMTP_PORT": str(mail_relay.port),
+        "LAPOR_REPORTER_WEBHOOK_URL": webhooks.url + "/sms",
+        "LAPOR_WEBHOOK_SECRET": "test-webhook-secret",
+        "LAPOR_NOTIFY_RETRY_SECONDS": "1",
+    }
+
+
+def run_worker(env: dict[str, str]) -> str:
+    """The real worker (django-tasks' db_worker), until the queue is empty."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay", "--no-reload"],
+        cwd=BASE_DIR,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout + result.stderr
+
+
+@pytest.fixture(scope="session")
+def server(django_db_setup, django_db_blocker, app_env):
+    """Base URL of the real application server, serving the test database."""
+    app = AppServer(app_env, "main")
     try:
         yield app.wait_until_up().url
     finally:

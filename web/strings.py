@@ -9,7 +9,7 @@ def js_strings() -> dict[str, str]:
     return {
         "status": {value: str(label) for value, label in Status.choices},
         "groups": {
-            "open": _("Open"),
+            "open": _("Open the ticket"),
             "in_progress": _("In progress"),
             "resolved": _("Resolved"),
             "dismissed": _("Rejected or duplicate"),
@@ -57,4 +57,11 @@ def js_strings() -> dict[str, str]:
         "confirmed": _("Thank you: the report is closed."),
         "reopened": _("The report has been reopened."),
         "rated": _("Thank you for your rating."),
+        "tickets_found": _("%(count)s open tickets within 5 km, nearest first."),
+        "directions": _("Directions"),
+        "open": _("Open the ticket"),
+        "start_work": _("Start work"),
+        "resolve_with_photo": _("Resolved: take a photo"),
+        "resolved_on_site": _("Fixed on site by the field crew."),
+        "overdue": _("overdue"),
     }

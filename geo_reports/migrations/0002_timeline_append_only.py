@@ -5,7 +5,7 @@ from django.db import migrations
 APPEND_ONLY = """
 CREATE FUNCTION geo_reports_refuse_timeline_change() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION 'report timeline entries are append-only (% refused)', TG_OP
+    RAISE EXCEPTION '% is append-only (% refused)', TG_TABLE_NAME, TG_OP
         USING ERRCODE = 'integrity_constraint_violation';
 END;
 $$ LANGUAGE plpgsql;

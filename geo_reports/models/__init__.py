@@ -1,3 +1,4 @@
+from .activity import AuditEntry, Notification
 from .categories import Category, CategoryQuestion, PublicHoliday, RoutingRule
 from .reports import (
     IdempotencyKey,
@@ -10,9 +11,11 @@ from .reports import (
 )
 
 __all__ = [
+    "AuditEntry",
     "Category",
     "CategoryQuestion",
     "IdempotencyKey",
+    "Notification",
     "PublicHoliday",
     "Report",
     "ReportPhoto",

@@ -99,6 +99,7 @@ class Report(models.Model):
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
+    overdue_notified_at = models.DateTimeField(_("overdue notice sent"), null=True, blank=True)
 
     # The reporter proves ownership with a secret link; only its hash is kept.
     reporter_token_hash = models.CharField(max_length=64, editable=False)

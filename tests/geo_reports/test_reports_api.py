@@ -112,7 +112,7 @@ def test_the_reporter_contact_never_appears_in_public_output(api):
         api.get("/api/schema/").text,
     ]
     for text in outputs:
-        for secret in (NAME, PHONE, EMAIL, "Sulastri", "9876", "contoh.id", "reporter_token_hash"):
+        for secret in (NAME, PHONE, EMAIL, "Wibisono-Unik", "sulastri.unik", "reporter_token_hash"):
             assert secret not in text
     assert report["tracking_code"] in outputs[1]
 

@@ -24,3 +24,22 @@ def status_group(status: str) -> str:
     from geo_reports.workflow import MAP_GROUPS
 
     return next((group for group, statuses in MAP_GROUPS.items() if status in statuses), "open")
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def timesince_is_past(moment) -> bool:
+    from django.utils import timezone
+
+    return bool(moment and moment < timezone.now())
+
+
+@register.filter
+def flag_label(flag: str) -> str:
+    from web.strings import js_strings
+
+    return js_strings()["flags"].get(flag, flag)

@@ -1,0 +1,72 @@
+"""What staff did (the audit log) and what the platform told people (notifications)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from districts.models import Agency
+
+from .reports import Report
+
+
+class AuditEntry(models.Model):
+    """One staff action with the state before and after. Append-only: the database refuses UPDATE
+    and DELETE, and only administrators read it."""
+
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("actor"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    actor_role = models.CharField(_("role"), max_length=12)
+    action = models.CharField(_("action"), max_length=20)
+    report = models.ForeignKey(Report, verbose_name=_("report"), on_delete=models.PROTECT, related_name="audit")
+    before = models.JSONField(_("before"), default=dict)
+    after = models.JSONField(_("after"), default=dict)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_role} {self.action} {self.report_id}"
+
+
+class Notification(models.Model):
+    """A message to send (to an agency or a reporter), kept until it is sent: the durable outbox the
+    worker drains. A failed attempt is retried with growing delays."""
+
+    class Channel(models.TextChoices):
+        AGENCY_EMAIL = "agency_email", _("Agency by email")
+        AGENCY_WEBHOOK = "agency_webhook", _("Agency by webhook")
+        AGENCY_OPEN311 = "agency_open311", _("Agency by Open311")
+        REPORTER_EMAIL = "reporter_email", _("Reporter by email")
+        REPORTER_WEBHOOK = "reporter_webhook", _("Reporter by SMS/WhatsApp gateway")
+        SUPERVISOR_EMAIL = "supervisor_email", _("Supervisor by email")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed for good")
+
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="notifications")
+    agency = models.ForeignKey(Agency, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    event = models.CharField(_("event"), max_length=20)
+    payload = models.JSONField(_("payload"), default=dict)
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="notification_due_idx")]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} · {self.event} · {self.report_id}"
