@@ -165,6 +165,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     # Installed by scripts/setup.sh with `npm ci` (package-lock.json); served from here, never a CDN.
     ("vendor/markercluster", BASE_DIR / "node_modules" / "leaflet.markercluster" / "dist"),
+    ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("LAPOR_MEDIA_ROOT", BASE_DIR / "var" / "media"))

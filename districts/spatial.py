@@ -14,6 +14,10 @@ from django.contrib.gis.geos import GEOSGeometry, Point
 from django.db import models
 from django.db.models import Func, Value
 
+# The one metric projection, for the few PostGIS functions that work in planar units only (e.g.
+# ST_ClusterDBSCAN's eps): UTM zone 49S, in which Kota Batu lies. Everything else uses geography.
+METRIC_SRID = 32749
+
 
 def lonlat_point(lon: float, lat: float) -> Point:
     return Point(float(lon), float(lat), srid=settings.LAPOR_SRID)

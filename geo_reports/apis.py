@@ -4,7 +4,9 @@ import hashlib
 import json
 
 from django.db.models import QuerySet
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
@@ -14,7 +16,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import selectors, services
+from . import exports, selectors, services
 from .filters import ReportFilter
 from .models import Report
 from .models.reports import Channel
@@ -178,6 +180,29 @@ class ReportMapApi(generics.GenericAPIView):
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request):
         return Response(selectors.report_map_points(self.filter_queryset(self.get_queryset())))
+
+
+class ReportExportApi(generics.GenericAPIView):
+    """All reports matching the list's filters, streamed: GeoJSON (RFC 7946) or CSV. Anonymous readers
+    get public fields; agency staff and planners get private fields where policy allows."""
+
+    filterset_class = ReportFilter
+    pagination_class = None
+    FORMATS = {
+        "geojson": ("application/geo+json", exports.geojson_chunks),
+        "csv": ("text/csv; charset=utf-8", exports.csv_chunks),
+    }
+
+    @extend_schema(responses={(200, "application/geo+json"): OpenApiTypes.OBJECT, (200, "text/csv"): OpenApiTypes.STR})
+    def get(self, request, fmt: str):
+        reports, private_agencies = selectors.report_export_scope(request.user)
+        reports = self.filter_queryset(reports)
+        content_type, chunks = self.FORMATS[fmt]
+        response = StreamingHttpResponse(chunks(reports, private_agencies=private_agencies), content_type=content_type)
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response["Content-Disposition"] = f'attachment; filename="lapor-batu-reports-{stamp}.{fmt}"'
+        response["Cache-Control"] = "private, no-store" if private_agencies else "public, max-age=60"
+        return response
 
 
 class RoutingPreviewApi(APIView):

@@ -121,6 +121,13 @@ STATUS_PATHS = [
     [Status.VERIFIED, Status.RESOLVED, Status.CLOSED],
     [Status.REJECTED],
 ]
+STEP_HOURS = {
+    Status.VERIFIED: (1, 30),
+    Status.IN_PROGRESS: (4, 72),
+    Status.RESOLVED: (12, 200),
+    Status.CLOSED: (2, 96),
+    Status.REJECTED: (2, 48),
+}
 STAFF_MESSAGES = {
     Status.VERIFIED: "Laporan telah diterima dan diverifikasi.",
     Status.IN_PROGRESS: "Petugas sedang menindaklanjuti di lapangan.",
@@ -197,8 +204,10 @@ def demo_reports_load(*, count: int = 120) -> int:
         report = result.report
         moment = report.created_at
         for step in path:
-            # Each step a share of the time left until now: older reports got further.
-            moment += (now - moment) * local.uniform(0.05, 0.4)
+            # Agencies take hours to days per step; a step that would lie in the future has not happened.
+            moment += dt.timedelta(hours=local.uniform(*STEP_HOURS[step]))
+            if moment >= now:
+                break
             try:
                 report = report_transition(
                     report_id=report.pk,

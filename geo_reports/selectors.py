@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.contrib.gis.geos import Point
-from django.db.models import Count, F, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from districts.spatial import GeographyDistance, GeographyDWithin, GeographyKnn
@@ -181,3 +181,19 @@ def report_nearby_for_staff(
         }
         for pk, code, status, category, name, name_en, description, location, distance, due, version, agency in rows
     ]
+
+
+def report_export_scope(user) -> tuple[QuerySet[Report], object]:
+    """What a reader may export: (reports, agencies whose reports they may see privately).
+
+    Anyone: public reports, no private fields. Agency staff: also their agencies' reports, with the
+    private fields of those. Planners and administrators: everything, private fields included.
+    """
+    from . import policy
+
+    agencies = policy.staff_agencies(user) if policy.is_staff_member(user) else []
+    if agencies is None:
+        return Report.objects.all(), "all"
+    if agencies:
+        return Report.objects.filter(Q(category__is_public=True) | Q(agency__in=agencies)), agencies
+    return report_public(), None

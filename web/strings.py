@@ -64,4 +64,8 @@ def js_strings() -> dict[str, str]:
         "resolve_with_photo": _("Resolved: take a photo"),
         "resolved_on_site": _("Fixed on site by the field crew."),
         "overdue": _("overdue"),
+        "received": _("Received"),
+        "resolved_label": _("Resolved"),
+        "cluster_reports": _("%(count)s reports close together"),
+        "no_hotspots": _("No asset has repeated reports."),
     }

@@ -9,4 +9,5 @@ urlpatterns = [
     path("lapor/", views.report, name="report"),
     path("laporan/<str:code>/", views.report_detail, name="report-detail"),
     path("lacak/", views.track, name="track"),
+    path("statistik/", views.statistics, name="statistics"),
 ]

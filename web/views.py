@@ -135,3 +135,49 @@ def track(request):
             return redirect("web:report-detail", code=normalized)
         error = _("No report has this tracking code. Check the code and try again.")
     return render(request, "web/track.html", {"nav": "track", "code": code, "error": error})
+
+
+PERIODS = {"30": 30, "90": 90, "365": 365, "": None}
+
+
+@require_GET
+def statistics(request):
+    """The council's view: which agencies answer, and how fast; where problems gather."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from geo_reports.statistics import report_statistics
+
+    period = request.GET.get("period", "365")
+    if period not in PERIODS:
+        period = "365"
+    reports = selectors.report_public()
+    if PERIODS[period]:
+        reports = reports.filter(created_at__gte=timezone.now() - dt.timedelta(days=PERIODS[period]))
+    league = report_statistics(reports=reports, group="agency")
+    league.sort(key=lambda row: (-(row["on_time_share"] or 0), row["median_first_response_hours"] or 1e9))
+    since = (timezone.now() - dt.timedelta(days=PERIODS[period])).isoformat() if PERIODS[period] else ""
+    return render(
+        request,
+        "web/statistics.html",
+        {
+            "nav": "stats",
+            "league": league,
+            "period": period,
+            "totals": {
+                "received": sum(r["received"] for r in league),
+                "resolved": sum(r["resolved"] for r in league),
+            },
+            "page_config": {
+                "api": {
+                    **_api_urls(),
+                    "stats": reverse("geo_reports:stats"),
+                    "asset_hotspots": reverse("geo_reports:stats-asset-hotspots"),
+                    "clusters": reverse("geo_reports:stats-clusters"),
+                },
+                "bounds": _city_bounds(),
+                "since": since,
+            },
+        },
+    )

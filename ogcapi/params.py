@@ -1,0 +1,183 @@
+"""Query parameters of OGC API - Features, read strictly: a value that cannot be understood is a 400
+with a message naming the parameter, never a guess and never a 500. Parameters the API does not
+define are ignored (the standard permits it).
+"""
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.gis.geos import GEOSGeometry, LineString, Point, Polygon
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+DEFAULT_LIMIT = 10
+MAX_LIMIT = 10_000
+# PostgreSQL's OFFSET is a bigint; anything near that is a mistake, not a page.
+MAX_OFFSET = 10**12
+
+NUMBER = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
+DIGITS = re.compile(r"^[0-9]+$")
+# RFC 3339: a full-date, or a date-time with a time-zone offset (Z or ±hh:mm).
+RFC3339 = re.compile(
+    r"^(?P<date>\d{4}-\d{2}-\d{2})"
+    r"(?:[Tt ](?P<time>\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?)(?P<offset>[Zz]|[+-]\d{2}:\d{2}))?$"
+)
+OPEN_END = ("", "..")
+
+
+class InvalidParameter(ValueError):
+    """A query parameter the client must fix; `str(exc)` says how."""
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A closed time interval; None for an open end. An instant is an interval with start == end."""
+
+    start: dt.datetime | None
+    end: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class ItemsQuery:
+    bbox: GEOSGeometry | None = None
+    interval: Interval | None = None
+    limit: int = DEFAULT_LIMIT
+    offset: int = 0
+    # The values as given (validated), repeated in the self/next/prev links.
+    bbox_text: str = ""
+    datetime_text: str = ""
+
+
+def items_query(params) -> ItemsQuery:
+    """Read `bbox`, `datetime`, `limit` and `offset` from a QueryDict."""
+    bbox_text = params.get("bbox", "")
+    datetime_text = params.get("datetime", "")
+    return ItemsQuery(
+        bbox=parse_bbox(bbox_text) if bbox_text else None,
+        interval=parse_datetime(datetime_text) if datetime_text else None,
+        limit=parse_limit(params.get("limit")),
+        offset=parse_offset(params.get("offset")),
+        bbox_text=bbox_text,
+        datetime_text=datetime_text,
+    )
+
+
+def parse_limit(value: str | None) -> int:
+    """1 or more; values above MAX_LIMIT are served as MAX_LIMIT (the standard lets the server cap it)."""
+    if value is None:
+        return DEFAULT_LIMIT
+    value = value.strip()
+    if not DIGITS.match(value) or int(value) < 1:
+        raise InvalidParameter(
+            _("limit must be a whole number from 1 to %(max)d (default %(default)d).")
+            % {"max": MAX_LIMIT, "default": DEFAULT_LIMIT}
+        )
+    return min(int(value), MAX_LIMIT)
+
+
+def parse_offset(value: str | None) -> int:
+    if value is None:
+        return 0
+    value = value.strip()
+    if not DIGITS.match(value) or int(value) > MAX_OFFSET:
+        raise InvalidParameter(_("offset must be a whole number, 0 or more."))
+    return int(value)
+
+
+def parse_bbox(value: str) -> GEOSGeometry:
+    """minLon,minLat,maxLon,maxLat in CRS84 (six numbers with heights are accepted; heights are
+    ignored). A box crossing the antimeridian (minLon > maxLon) is refused: Kota Batu is far from it."""
+    parts = [part.strip() for part in value.split(",")]
+    if len(parts) not in (4, 6) or not all(NUMBER.match(part) for part in parts):
+        raise InvalidParameter(_("bbox must be four numbers: minLon,minLat,maxLon,maxLat (CRS84)."))
+    numbers = [float(part) for part in parts]
+    if len(numbers) == 6:
+        numbers = [numbers[0], numbers[1], numbers[3], numbers[4]]
+    min_lon, min_lat, max_lon, max_lat = numbers
+    if not all(-180 <= lon <= 180 for lon in (min_lon, max_lon)) or not all(
+        -90 <= lat <= 90 for lat in (min_lat, max_lat)
+    ):
+        raise InvalidParameter(_("bbox is out of range: longitudes run from -180 to 180, latitudes from -90 to 90."))
+    if min_lon > max_lon or min_lat > max_lat:
+        raise InvalidParameter(
+            _("bbox is reversed: give minLon,minLat,maxLon,maxLat, with the minimum before the maximum.")
+        )
+    return _box(min_lon, min_lat, max_lon, max_lat)
+
+
+def _box(min_lon: float, min_lat: float, max_lon: float, max_lat: float) -> GEOSGeometry:
+    # A box without width or height is a line or a point: as a polygon it would intersect nothing.
+    srid = settings.LAPOR_SRID
+    if min_lon == max_lon and min_lat == max_lat:
+        return Point(min_lon, min_lat, srid=srid)
+    if min_lon == max_lon or min_lat == max_lat:
+        return LineString((min_lon, min_lat), (max_lon, max_lat), srid=srid)
+    polygon = Polygon.from_bbox((min_lon, min_lat, max_lon, max_lat))
+    polygon.srid = srid
+    return polygon
+
+
+def parse_datetime(value: str) -> Interval:
+    """An RFC 3339 instant, or an interval `start/end` where either end may be open (`..` or empty).
+
+    A date without a time means that whole day in the city's time zone (settings.TIME_ZONE)."""
+    value = value.strip()
+    if "/" not in value:
+        if value in OPEN_END:
+            raise InvalidParameter(_datetime_message())
+        start, end = _instant(value, end=False), _instant(value, end=True)
+        return Interval(start, end)
+    parts = value.split("/")
+    if len(parts) != 2:
+        raise InvalidParameter(_datetime_message())
+    start = None if parts[0].strip() in OPEN_END else _instant(parts[0].strip(), end=False)
+    end = None if parts[1].strip() in OPEN_END else _instant(parts[1].strip(), end=True)
+    if start is not None and end is not None and start > end:
+        raise InvalidParameter(_("datetime is reversed: the interval's start is after its end."))
+    return Interval(start, end)
+
+
+def _instant(text: str, *, end: bool) -> dt.datetime:
+    match = RFC3339.match(text)
+    if match is None:
+        raise InvalidParameter(_datetime_message())
+    try:
+        day = dt.date.fromisoformat(match["date"])
+        if match["time"] is None:
+            # A whole day: from its first to its last microsecond.
+            moment = dt.datetime.combine(day, dt.time.max if end else dt.time.min)
+            return timezone.make_aware(moment, timezone.get_default_timezone())
+        offset = match["offset"].upper()
+        seconds, fraction = match["time"][:8], match["time"][8:15]  # Python keeps microseconds
+        return dt.datetime.fromisoformat(f"{match['date']}T{seconds}{fraction}{offset}")
+    except ValueError:
+        raise InvalidParameter(_datetime_message()) from None
+
+
+def _datetime_message() -> str:
+    return _(
+        "datetime must be an RFC 3339 date-time with a time zone (2024-05-01T08:00:00Z), a date "
+        "(2024-05-01) or an interval (2024-05-01T00:00:00Z/2024-06-01T00:00:00Z, ../2024-06-01, 2024-05-01/..)."
+    )
+
+
+FORMATS = ("json", "html")
+
+
+def requested_format(request, json_types: tuple[str, ...]) -> str:
+    """ "json" or "html": `?f=` decides; otherwise the Accept header, JSON when it does not prefer HTML
+    (so GDAL, QGIS and OWSLib, which ask for JSON or anything, get JSON)."""
+    asked = request.GET.get("f")
+    if asked is not None:
+        asked = asked.strip().lower()
+        if asked in ("geojson", "application/geo+json", "application/json"):
+            return "json"
+        if asked in ("text/html",):
+            return "html"
+        if asked not in FORMATS:
+            raise InvalidParameter(_("f must be json or html."))
+        return asked
+    preferred = request.get_preferred_type([*json_types, "text/html"])
+    return "html" if preferred == "text/html" else "json"
