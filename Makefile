@@ -5,7 +5,7 @@ PYTHON := .venv/bin/python
 MANAGE := $(PYTHON) manage.py
 PYTEST_ARGS ?=
 
-.PHONY: run test setup setup-browser prepare lint db-start db-stop db-status psql clean-db
+.PHONY: run test bench setup setup-browser prepare lint db-start db-stop db-status psql clean-db
 
 run: setup prepare
 	$(MANAGE) load_demo
@@ -13,6 +13,10 @@ run: setup prepare
 
 test: setup-browser prepare
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
+
+# Benchmarks against PostGIS, tipg and ogr2ogr at 1,000,000 reports (bench/run.sh; not in `make test`).
+bench:
+	bench/run.sh
 
 setup:
 	scripts/setup.sh

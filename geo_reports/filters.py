@@ -1,5 +1,6 @@
 """Filters of the report list (and of the exports, which take the same parameters)."""
 
+import datetime as dt
 import math
 
 import django_filters
@@ -11,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework.exceptions import ValidationError
 
 from .models import Report, Status
-from .workflow import MAP_GROUPS, OPEN_STATUSES
+from .workflow import MAP_GROUPS
 
 
 def _codes(value: str) -> list[str]:
@@ -36,10 +37,39 @@ def parse_bbox(value: str) -> Polygon:
     return _bbox_polygon(numbers)
 
 
+def statuses_of(value: str) -> set[str]:
+    """The statuses named by a `status` parameter: status codes and the map's groups, comma-separated."""
+    statuses: set[str] = set()
+    for code in _codes(value):
+        if code in MAP_GROUPS:
+            statuses.update(MAP_GROUPS[code])
+        elif code in Status.values:
+            statuses.add(code)
+        else:
+            raise ValidationError({"status": [_("Unknown status %(status)s.") % {"status": code[:40]}]})
+    return statuses
+
+
 def _bbox_polygon(numbers) -> Polygon:
     polygon = Polygon.from_bbox(numbers)
     polygon.srid = settings.LAPOR_SRID
     return polygon
+
+
+class MomentFilter(django_filters.IsoDateTimeFilter):
+    """An ISO 8601 moment, compared in UTC: Python takes offsets up to ±24 h, PostgreSQL only ±16 h."""
+
+    def __init__(self, *args, param: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.param = param
+
+    def filter(self, qs, value):
+        if value is not None:
+            try:
+                value = value.astimezone(dt.UTC)
+            except OverflowError:  # e.g. 0001-01-01T00:00+01:00 is before the first representable moment
+                raise ValidationError({self.param: [_("The date is out of range.")]}) from None
+        return super().filter(qs, value)
 
 
 class ReportFilter(django_filters.FilterSet):
@@ -55,11 +85,11 @@ class ReportFilter(django_filters.FilterSet):
     )
     agency = django_filters.CharFilter(method="filter_agency", label=gettext_lazy("Agency codes, comma-separated"))
     area = django_filters.CharFilter(method="filter_area", label=gettext_lazy("Area code (kota, kecamatan or desa)"))
-    since = django_filters.IsoDateTimeFilter(
-        field_name="created_at", lookup_expr="gte", label=gettext_lazy("Submitted at or after")
+    since = MomentFilter(
+        param="since", field_name="created_at", lookup_expr="gte", label=gettext_lazy("Submitted at or after")
     )
-    until = django_filters.IsoDateTimeFilter(
-        field_name="created_at", lookup_expr="lte", label=gettext_lazy("Submitted at or before")
+    until = MomentFilter(
+        param="until", field_name="created_at", lookup_expr="lte", label=gettext_lazy("Submitted at or before")
     )
     q = django_filters.CharFilter(
         method="filter_text", label=gettext_lazy("Text in the description, or a tracking code")
@@ -73,17 +103,7 @@ class ReportFilter(django_filters.FilterSet):
         return queryset.filter(location__within=parse_bbox(value))
 
     def filter_status(self, queryset, name, value):
-        statuses: set[str] = set()
-        for code in _codes(value):
-            if code in MAP_GROUPS:
-                statuses.update(MAP_GROUPS[code])
-            elif code == "open":
-                statuses.update(OPEN_STATUSES)
-            elif code in Status.values:
-                statuses.add(code)
-            else:
-                raise ValidationError({"status": [_("Unknown status %(status)s.") % {"status": code[:40]}]})
-        return queryset.filter(status__in=statuses)
+        return queryset.filter(status__in=statuses_of(value))
 
     def filter_category(self, queryset, name, value):
         return queryset.filter(category__code__in=_codes(value))

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from districts.spatial import GeographyDistance, GeographyDWithin, GeographyKnn
 
-from .models import Category, CategoryQuestion, Report, ReportPhoto, ReportUpdate
+from .models import Category, CategoryQuestion, Report, ReportDocument, ReportPhoto, ReportUpdate
 from .workflow import OPEN_STATUSES
 
 
@@ -21,6 +21,17 @@ def category_list(*, active_only: bool = True) -> QuerySet[Category]:
 
 def category_by_code(code: str) -> Category | None:
     return category_list().filter(code=code).first()
+
+
+def category_public_list() -> QuerySet[Category]:
+    """Categories whose reports are shown in public (the public map's filter offers only these)."""
+    return category_list().filter(is_public=True)
+
+
+def category_service_requests() -> QuerySet[Category]:
+    """Active categories that ask the city for a service (a permit, an answer about a tax) rather
+    than report a problem."""
+    return category_list().filter(kind=Category.Kind.REQUEST)
 
 
 def _with_relations(reports: QuerySet[Report]) -> QuerySet[Report]:
@@ -116,15 +127,25 @@ def report_staff_detail() -> QuerySet[Report]:
     return (
         _with_relations(Report.objects.all())
         .select_related("contact", "assigned_to")
-        .prefetch_related(Prefetch("updates", queryset=updates, to_attr="all_updates"))
+        .prefetch_related(Prefetch("updates", queryset=updates, to_attr="all_updates"), "documents")
     )
+
+
+def report_documents(report: Report) -> QuerySet[ReportDocument]:
+    """A request's documents. Private: callers show them only to the requester and to staff allowed
+    to read the report's private fields (policy.Action.READ_PRIVATE)."""
+    return ReportDocument.objects.filter(report=report).order_by("created_at", "id")
+
+
+def report_document(*, report_id: int, document_id) -> ReportDocument | None:
+    return ReportDocument.objects.select_related("report").filter(report_id=report_id, uuid=document_id).first()
 
 
 def report_inbox(
     *, agencies: list | None, statuses: list[str] | None = None, overdue: bool | None = None, order: str = "deadline"
 ) -> QuerySet[Report]:
     """Reports routed to these agencies (None: all), by deadline (soonest first) or newest first."""
-    reports = _with_relations(Report.objects.all()).select_related("assigned_to")
+    reports = _with_relations(Report.objects.all()).select_related("assigned_to").prefetch_related("documents")
     if agencies is not None:
         reports = reports.filter(agency__in=agencies)
     if statuses:
@@ -148,23 +169,30 @@ def inbox_counts(*, agencies: list | None) -> dict[str, int]:
 def report_nearby_for_staff(
     *, agencies: list | None, point: Point, radius_m: float, statuses=OPEN_STATUSES, limit: int = 50
 ) -> list[dict]:
-    """The agencies' reports within `radius_m` of `point`, nearest first (KNN on the geography
-    index), as light rows for a phone: no model instances, one query."""
-    reports = Report.objects.filter(status__in=statuses).filter(GeographyDWithin("location", point, radius_m))
+    """The agencies' reports within `radius_m` of `point`, nearest first, as light rows for a phone:
+    no model instances, one query.
+
+    The nearest `limit` are found first by walking the partial index of open reports in distance
+    order (KNN), and only then kept if within the radius: the same rows as "within the radius,
+    nearest first", without reading every open report in the radius (thousands in the town centre
+    at a million reports, where the planner would otherwise fetch and sort them all)."""
+    candidates = Report.objects.filter(status__in=statuses)
     if agencies is not None:
-        reports = reports.filter(agency__in=agencies)
+        candidates = candidates.filter(agency__in=agencies)
+    nearest = candidates.annotate(knn=GeographyKnn("location", point)).order_by("knn").values("pk")[:limit]
     rows = (
-        reports.annotate(knn=GeographyKnn("location", point), distance_m=GeographyDistance("location", point))
-        .order_by("knn")
+        Report.objects.filter(pk__in=nearest)
+        .filter(GeographyDWithin("location", point, radius_m))
+        .annotate(distance_m=GeographyDistance("location", point))
+        # KNN walks the index by sphere distance, the distance shown is on the spheroid: the two can
+        # swap neighbours decimetres apart, so the page is ordered by the one shown.
+        .order_by("distance_m")
         .values_list(
             "pk", "tracking_code", "status", "category__code", "category__name", "category__name_en",
             "description", "location", "distance_m", "resolve_due", "version", "agency__code",
-        )[:limit]
+        )
     )  # fmt: skip
     now = timezone.now()
-    # KNN walks the index by sphere distance; the distance shown is on the spheroid. The two can
-    # swap neighbours a few decimetres apart, so the page (at most `limit` rows) is ordered by the latter.
-    rows = sorted(rows, key=lambda row: row[8])
     return [
         {
             "id": pk,

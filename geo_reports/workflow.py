@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from .models import OPEN_STATUSES as OPEN_STATUSES  # re-exported: defined with the model for its index
 from .models import Status
 
 S = Status
@@ -23,8 +24,6 @@ TRANSITIONS: dict[str, set[str]] = {
 REPORTER_MOVES = {(S.RESOLVED, S.CLOSED), (S.RESOLVED, S.REOPENED)}
 SYSTEM_MOVES = {(S.RESOLVED, S.CLOSED)}
 
-# Still being handled: shown as open on the map. Open311 maps these to "open".
-OPEN_STATUSES = frozenset({S.SUBMITTED, S.VERIFIED, S.IN_PROGRESS, S.REOPENED, S.REFERRED})
 FINISHED_STATUSES = frozenset({S.RESOLVED, S.CLOSED})
 DISMISSED_STATUSES = frozenset({S.REJECTED, S.DUPLICATE})
 

@@ -39,6 +39,8 @@ shared_buffers = 256MB
 work_mem = 32MB
 maintenance_work_mem = 256MB
 max_connections = 200
+# The app's queries are short; compiling them (JIT) costs more than they take.
+jit = off
 CONF
 }
 

@@ -30,6 +30,11 @@ class Status(models.TextChoices):
     REOPENED = "reopened", _("Reopened")
 
 
+# Still being handled (shown as open on the map; Open311 "open"). Here, not in workflow, because the
+# partial index of open reports below needs it.
+OPEN_STATUSES = frozenset({Status.SUBMITTED, Status.VERIFIED, Status.IN_PROGRESS, Status.REOPENED, Status.REFERRED})
+
+
 class Channel(models.TextChoices):
     WEB = "web", _("Web")
     API = "api", _("API")
@@ -40,8 +45,12 @@ class Channel(models.TextChoices):
 
 class Report(models.Model):
     tracking_code = models.CharField(_("tracking code"), max_length=12, unique=True)
-    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="reports")
-    geometry = models.GeometryField(_("geometry"), srid=settings.LAPOR_SRID)
+    # Indexes are chosen for a million reports (see Meta.indexes): category and agency are led by
+    # composite indexes, and reports are found by `location`, never by the full geometry.
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="reports", db_index=False
+    )
+    geometry = models.GeometryField(_("geometry"), srid=settings.LAPOR_SRID, spatial_index=False)
     location = models.PointField(
         _("representative point"),
         srid=settings.LAPOR_SRID,
@@ -54,7 +63,7 @@ class Report(models.Model):
 
     # Where it went, and why (the routing decision, kept as data).
     agency = models.ForeignKey(
-        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, null=True, related_name="reports"
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, null=True, related_name="reports", db_index=False
     )
     desa = models.ForeignKey(
         Area, verbose_name=_("desa/kelurahan"), on_delete=models.PROTECT, null=True, related_name="+"
@@ -127,11 +136,15 @@ class Report(models.Model):
         ]
         indexes = [
             GistIndex(Geography("location"), name="report_location_geog_gist"),
+            # The crews' "nearby open tickets": a few percent of a city's reports, so a small index.
+            GistIndex(
+                Geography("location"),
+                name="report_open_location_gist",
+                condition=Q(status__in=sorted(OPEN_STATUSES)),
+            ),
             models.Index(fields=["status", "-created_at"], name="report_status_created_idx"),
             models.Index(fields=["category", "-created_at"], name="report_category_created_idx"),
             models.Index(fields=["agency", "status"], name="report_agency_status_idx"),
-            models.Index(fields=["desa"], name="report_desa_idx"),
-            models.Index(fields=["kecamatan"], name="report_kecamatan_idx"),
         ]
 
     def __str__(self):
@@ -175,6 +188,7 @@ class ReportUpdate(models.Model):
         REROUTED = "rerouted", _("Re-routed")
         ASSIGNED = "assigned", _("Assigned")
         RATED = "rated", _("Rated")
+        DOCUMENTS = "documents", _("Documents attached")
 
     report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="updates")
     created_at = models.DateTimeField(_("time"), default=timezone.now)

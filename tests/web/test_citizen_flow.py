@@ -21,6 +21,25 @@ def _pipe_point():
     return pipe, beside(pipe, 6.0, fraction=0.55)
 
 
+def map_ready(page) -> None:
+    """The public map has counted the reports and drawn every visible tile."""
+    page.wait_for_function(
+        "() => document.body.dataset.reportsLoaded !== undefined && document.body.dataset.tilesLoaded !== undefined"
+    )
+
+
+def drawn_group(page, code: str, point, zoom: int = 17) -> str | None:
+    """The status group the public map draws a report with, after zooming to it (or None)."""
+    map_ready(page)
+    page.evaluate(
+        "([lat, lon, z]) => window.leafletmapmap.setView([lat, lon], z, {animate: false})", [point.y, point.x, zoom]
+    )
+    page.wait_for_function("() => document.body.dataset.tilesLoaded !== undefined")
+    page.wait_for_timeout(300)  # the tiles at the new zoom
+    page.wait_for_function("code => Object.keys(window.Lapor.renderedReports).length > 0", arg=code)
+    return page.evaluate("code => window.Lapor.renderedReports[code] || null", code)
+
+
 def _send(page) -> str:
     page.click("#submit")
     expect(page.locator("#success")).to_be_visible()
@@ -80,16 +99,8 @@ def test_a_citizen_reports_a_leaking_pipe_from_a_phone(phone, server):
 
     # On the public map, with the colour of an open report.
     phone.goto(server + "/")
-    phone.wait_for_function("() => document.body.dataset.reportsLoaded !== undefined")
-    group = phone.evaluate(
-        """code => {
-            const found = window.Lapor.reportLayer.getLayers().find(m => m.feature.properties.code === code);
-            return found && found.options.icon.options.className;
-        }""",
-        code,
-    )
-    assert group == "report-marker open"
     screenshot(phone, "home-phone")
+    assert drawn_group(phone, code, point) == "open"
 
     # The private link lets the reporter act; nobody else sees those controls.
     phone.goto(private)
@@ -135,23 +146,29 @@ def test_filters_change_what_the_map_shows_and_the_language_switch_works(desktop
     made = Report.objects.select_related("desa").get(pk=created["id"])
 
     def shown(page):
-        page.wait_for_function("() => document.body.dataset.reportsLoaded !== undefined")
+        map_ready(page)
         return int(page.evaluate("document.body.dataset.reportsLoaded"))
 
     def has(page, code):
-        return page.evaluate(
-            "code => window.Lapor.reportLayer.getLayers().some(m => m.feature.properties.code === code)", code
-        )
+        map_ready(page)
+        page.wait_for_timeout(300)
+        return page.evaluate("code => code in window.Lapor.renderedReports", code)
 
     desktop.goto(server + "/")
+    map_ready(desktop)
+    desktop.evaluate("([lat, lon]) => window.leafletmapmap.setView([lat, lon], 17, {animate: false})", [pin.y, pin.x])
     desktop.click("#filters summary")
-    everything = shown(desktop)
-    assert has(desktop, made.tracking_code)
-    desktop.uncheck("input[name=status][value=resolved]")
-    assert shown(desktop) < everything
+    # By default the map shows what still needs doing: open and in progress, of any age.
+    still_to_do = shown(desktop)
     assert not has(desktop, made.tracking_code)
     desktop.check("input[name=status][value=resolved]")
-    assert shown(desktop) == everything
+    everything = shown(desktop)
+    assert everything > still_to_do
+    assert has(desktop, made.tracking_code)
+    desktop.uncheck("input[name=status][value=resolved]")
+    assert shown(desktop) == still_to_do
+    assert not has(desktop, made.tracking_code)
+    desktop.check("input[name=status][value=resolved]")
     desktop.select_option("#filter-category", "pju-mati")
     assert shown(desktop) <= everything
     assert has(desktop, made.tracking_code)
@@ -221,17 +238,17 @@ def test_user_text_is_shown_as_text_never_run(desktop, server):
     tap_map_at(desktop, *moved(point, 8, 0).coords)
     desktop.locator("label[for=category-pju-mati]").click()
     expect(desktop.locator(f"#duplicate-list li[data-code='{code}']")).to_contain_text("<img src=x")
-    # And the map popup.
+    # And the map popup: click the report's circle.
     desktop.goto(server + "/")
-    desktop.wait_for_function("() => document.body.dataset.reportsLoaded !== undefined")
-    desktop.evaluate(
-        """code => {
-            const m = window.Lapor.reportLayer.getLayers().find(l => l.feature.properties.code === code);
-            window.Lapor.reportLayer.zoomToShowLayer(m, () => m.openPopup());
-        }""",
-        code,
+    assert drawn_group(desktop, code, point) == "open"
+    spot = desktop.evaluate(
+        "([lat, lon]) => { const p = window.leafletmapmap.latLngToContainerPoint([lat, lon]); return [p.x, p.y]; }",
+        [point.y, point.x],
     )
+    box = desktop.locator("#map").bounding_box()
+    desktop.mouse.click(box["x"] + spot[0], box["y"] + spot[1])
     expect(desktop.locator(".leaflet-popup-content")).to_contain_text("Lampu PJU mati")
+    expect(desktop.locator(".leaflet-popup-content")).to_contain_text(code)
     assert desktop.evaluate("document.body.dataset.pwned") is None
     assert desktop.locator("img[src=x]").count() == 0
     assert dialogs == []

@@ -22,5 +22,6 @@ class Command(BaseCommand):
                 raise CommandError("--now needs an ISO 8601 time with a time zone, e.g. 2026-12-01T09:00:00+07:00")
         result = reports_housekeeping(now=moment)
         self.stdout.write(
-            f"overdue notices: {result['overdue']}, closed: {result['closed']}, requeued: {result['requeued']}"
+            f"overdue notices: {result['overdue']}, closed: {result['closed']}, requeued: {result['requeued']}, "
+            f"map cell rows merged: {result['map_cells_merged']}"
         )

@@ -1,0 +1,128 @@
+"""Export: GeoJSON of every public report through the app (streamed by gunicorn) against
+`ogr2ogr -f GeoJSON` reading the same rows, with the same properties, from the same PostGIS.
+
+    .venv/bin/python bench/export.py [--runs 3]
+
+Runs alternate (app, ogr2ogr, app, ...). Memory is the peak resident size: of the app's one
+gunicorn worker (VmHWM, which includes Django itself), and of ogr2ogr. Targets: the app no slower
+than ogr2ogr, its worker's peak under 300 MB.
+"""
+
+import argparse
+import resource
+import statistics
+import subprocess
+import time
+from pathlib import Path
+
+from _setup import ROOT, app_server, django_setup, table, write
+
+# The columns the app's GeoJSON carries (geo_reports.exports.PUBLIC_PROPERTIES), for ogr2ogr.
+OGR_SQL = """
+SELECT r.id, r.tracking_code, r.status, c.code AS category, c.name AS category_name,
+       a.code AS agency, a.name AS agency_name, d.name AS desa, d.code AS desa_code, k.name AS kecamatan,
+       r.description, r.support_count, r.created_at, r.resolve_due, r.first_response_at, r.resolved_at,
+       r.closed_at, r.routing -> 'asset' AS asset, r.routing_explanation AS routing, r.geometry
+FROM geo_reports_report r
+JOIN geo_reports_category c ON c.id = r.category_id
+LEFT JOIN districts_agency a ON a.id = r.agency_id
+LEFT JOIN districts_area d ON d.id = r.desa_id
+LEFT JOIN districts_area k ON k.id = r.kecamatan_id
+WHERE c.is_public
+ORDER BY r.id
+"""
+
+MARKER = b'"type": "Feature"'
+
+
+def consume(chunks) -> tuple[int, int]:
+    """(bytes, features) of a GeoJSON stream, counted as it passes and then discarded."""
+    size = features = 0
+    tail = b""
+    for chunk in chunks:
+        size += len(chunk)
+        window = tail + chunk
+        features += window.count(MARKER) - tail.count(MARKER)
+        tail = window[-len(MARKER) :]
+    return size, features
+
+
+def download(http, url: str) -> tuple[float, int, int]:
+    """(seconds, bytes, features) of one streamed download."""
+    start = time.perf_counter()
+    with http.stream("GET", url) as response:
+        response.raise_for_status()
+        size, features = consume(response.iter_raw(1 << 16))
+    return time.perf_counter() - start, size, features
+
+
+def ogr2ogr(connection_string: str) -> tuple[float, int, int, int]:
+    """(seconds, bytes, features, peak RSS in bytes) of ogr2ogr writing GeoJSON to a pipe."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        ["ogr2ogr", "-f", "GeoJSON", "/vsistdout/", connection_string, "-sql", OGR_SQL,
+         "-lco", "COORDINATE_PRECISION=7", "-lco", "RFC7946=YES"],
+        stdout=subprocess.PIPE,
+    )  # fmt: skip
+    size, features = consume(iter(lambda: process.stdout.read(1 << 16), b""))
+    process.wait()
+    seconds = time.perf_counter() - start
+    if process.returncode:
+        raise RuntimeError(f"ogr2ogr failed ({process.returncode})")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    return seconds, size, features, peak
+
+
+def worker_peak(app) -> int:
+    """The largest peak resident size (VmHWM) among the app's worker processes, in bytes."""
+    peaks = []
+    for pid in app.pids()[1:]:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                peaks.append(int(line.split()[1]) * 1024)
+    return max(peaks)
+
+
+def median(runs) -> float:
+    return statistics.median(run[0] for run in runs)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    django_setup()
+
+    import httpx
+    from django.db import connection
+
+    db = connection.settings_dict
+    pg = f"PG:host={db['HOST']} port={db['PORT']} dbname={db['NAME']} user={db['USER']}"
+    app_runs, ogr_runs = [], []
+    with app_server(workers=1) as app, httpx.Client(base_url=app.url, timeout=600) as http:
+        http.get("/api/reports/export.geojson?bbox=112.5,-7.9,112.51,-7.89").raise_for_status()
+        baseline = worker_peak(app)
+        for _ in range(args.runs):
+            app_runs.append(download(http, "/api/reports/export.geojson"))
+            ogr_runs.append(ogr2ogr(pg))
+        app_peak = worker_peak(app)
+    app_best = min(app_runs)
+    ogr_best = min(ogr_runs)
+    mb = 1024 * 1024
+    rows = [
+        {"what": "app /api/reports/export.geojson", "best_s": app_best[0], "median_s": median(app_runs),
+         "mb": app_best[1] / mb, "features": app_best[2], "peak_rss_mb": app_peak / mb},
+        {"what": "ogr2ogr -f GeoJSON", "best_s": ogr_best[0], "median_s": median(ogr_runs),
+         "mb": ogr_best[1] / mb, "features": ogr_best[2], "peak_rss_mb": ogr_best[3] / mb},
+    ]  # fmt: skip
+    ratio = rows[0]["median_s"] / rows[1]["median_s"]
+    print(f"Export of every public report as GeoJSON ({args.runs} runs each)\n")
+    print(table(rows, ["what", "median_s", "best_s", "mb", "features", "peak_rss_mb"]))
+    print(f"\nratio (median): {ratio:.2f}x (target <= 1.0); app worker peak {app_peak / mb:.0f} MB "
+          f"(of which {baseline / mb:.0f} MB before the export; target < 300 MB)")  # fmt: skip
+    write("export", rows, {"ratio_median": ratio, "worker_baseline_mb": baseline / mb, "target_peak_mb": 300,
+                           "root": str(ROOT)})  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
