@@ -1,3 +1,5 @@
+from django.apps import apps
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from districts.services.demo import demo_load as districts_demo_load
@@ -19,3 +21,5 @@ class Command(BaseCommand):
         self.stdout.write(f"categories: {len(result.created)} created, {len(result.kept)} kept as edited")
         created = demo_reports_load(count=reports)
         self.stdout.write(f"demo reports: {created} created")
+        if apps.is_installed("city_info"):  # the city's information pages have demo data of their own
+            call_command("load_city_info_demo", stdout=self.stdout)
