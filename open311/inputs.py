@@ -211,7 +211,10 @@ def _moment(params: QueryDict, name: str) -> dt.datetime | None:
             _("%(name)s must be a date and time with a time zone, e.g. %(example)s.")
             % {"name": name, "example": "2026-01-31T08:00:00+07:00"}
         )
-    return moment
+    try:
+        return moment.astimezone(dt.UTC)  # PostgreSQL takes offsets of at most ±16 h, Python ±24 h
+    except OverflowError:
+        raise bad_request(_("The dates are out of range.")) from None
 
 
 def date_window(params: QueryDict) -> tuple[dt.datetime, dt.datetime]:
@@ -310,6 +313,12 @@ def new_request(request: HttpRequest) -> NewRequest:
     if code is None:
         raise bad_request(_("service_code is required."))
     category = service(code)
+    if category.documents_required:
+        # Open311 carries no documents; such a request is made on the website, with its documents.
+        raise bad_request(
+            _("The service %(code)s needs documents: apply on the website, at /lapor/?kategori=%(code)s.")
+            % {"code": category.code}
+        )
     faults = _Faults()
     point = faults.check(_location, form)
     data = {"category": category.code, "answers": _answers(form, category)}

@@ -1,5 +1,6 @@
-/* The report form: pin (or line, or area) on the map, category and questions, photos, contact;
-   the routing preview and nearby duplicates before sending; the tracking code after. */
+/* The report form: pin (or line, or area) on the map, category and questions, photos, documents
+   (service requests only), contact; the routing preview and nearby duplicates before sending; the
+   tracking code after. */
 (function () {
   "use strict";
   var Lapor = window.Lapor, el = Lapor.el, t = Lapor.t, config = Lapor.config;
@@ -9,7 +10,7 @@
   var form = document.getElementById("report-form");
   var state = {
     map: null, mode: "Point", marker: null, vertices: [], sketch: null, geometry: null,
-    photos: [], idempotencyKey: Lapor.uuid(), previewTimer: null, previewRequest: 0,
+    photos: [], documents: [], idempotencyKey: Lapor.uuid(), previewTimer: null, previewRequest: 0,
   };
 
   // --- errors next to their fields ----------------------------------------------------------------
@@ -255,10 +256,27 @@
     return result;
   }
 
-  form.addEventListener("change", function (event) {
-    if (event.target.name !== "category") return;
+  // Requests (permits, taxes) are worded as requests, and take documents.
+  function showKind(category) {
+    var request = category.kind === "request";
+    Array.prototype.forEach.call(document.querySelectorAll(".for-request"), function (node) { node.hidden = !request; });
+    Array.prototype.forEach.call(document.querySelectorAll(".for-complaint"), function (node) { node.hidden = request; });
+    var field = document.getElementById("documents-field");
+    field.hidden = !category.accepts_documents;
+    document.getElementById("documents-required").hidden = !category.documents_required;
+    document.getElementById("documents-which").textContent = category.documents_hint || "";
+    if (!category.accepts_documents) {
+      state.documents = [];
+      document.getElementById("documents").value = "";
+      document.getElementById("document-list").textContent = "";
+      document.getElementById("error-documents").textContent = "";
+    }
+  }
+
+  function categoryChosen() {
     var category = currentCategory();
     renderQuestions(category);
+    showKind(category);
     var kinds = category.geometry_kinds;
     var tools = document.getElementById("draw-tools");
     tools.hidden = kinds.length === 1 && kinds[0] === "Point";
@@ -268,7 +286,13 @@
     if (kinds.indexOf(state.mode) === -1) setMode("Point");
     document.getElementById("error-category").textContent = "";
     schedulePreview();
+  }
+
+  form.addEventListener("change", function (event) {
+    if (event.target.name === "category") categoryChosen();
   });
+  // Chosen already: by the link (/lapor/?kategori=…), or by the browser restoring the form.
+  if (currentCategory()) categoryChosen();
 
   // --- preview: where it will go, and nearby duplicates -------------------------------------------
   function schedulePreview() {
@@ -362,6 +386,35 @@
     });
   });
 
+  // --- documents (service requests): checked before upload, listed ---------------------------------
+  document.getElementById("documents").addEventListener("change", function (event) {
+    var slot = document.getElementById("error-documents"), list = document.getElementById("document-list");
+    slot.textContent = "";
+    list.textContent = "";
+    var files = Array.prototype.slice.call(event.target.files);
+    var problems = [];
+    if (files.length > config.documents_per_report) {
+      problems.push(t("too_many_documents", { count: config.documents_per_report }));
+      files = files.slice(0, config.documents_per_report);
+    }
+    state.documents = files.filter(function (file) {
+      if (config.document_types.indexOf(file.type) === -1) {
+        problems.push(t("document_wrong_type", { name: file.name }));
+        return false;
+      }
+      if (file.size > config.document_limit_bytes) {
+        problems.push(t("document_too_large", { name: file.name, limit: Math.round(config.document_limit_bytes / 1048576) }));
+        return false;
+      }
+      return true;
+    });
+    slot.textContent = problems.join(" ");
+    state.documents.forEach(function (file) {
+      var size = file.size < 1048576 ? Math.max(1, Math.round(file.size / 1024)) + " KB" : (file.size / 1048576).toFixed(1) + " MB";
+      list.appendChild(el("li", {}, el("span", { className: "document-name", text: file.name }), el("span", { className: "muted", text: " · " + size })));
+    });
+  });
+
   // --- send ------------------------------------------------------------------------------------------
   form.addEventListener("submit", function (event) {
     event.preventDefault();
@@ -381,6 +434,9 @@
       if (value) data.append("reporter_" + key, value);
     });
     state.photos.forEach(function (file) { data.append("photos", file, file.name); });
+    if (category && category.accepts_documents) {
+      state.documents.forEach(function (file) { data.append("documents", file, file.name); });
+    }
 
     var submit = document.getElementById("submit");
     submit.disabled = true;
@@ -423,6 +479,9 @@
       var url = location.origin + page + "?t=" + encodeURIComponent(p.reporter_token);
       privateLink.href = url;
       privateLink.textContent = url;
+      // A request is not public: its page opens only through the private link.
+      var category = categories[p.category.code];
+      if (category && !category.is_public) document.getElementById("report-link").href = url;
     } else {
       privateLink.closest(".notice").hidden = true;
     }
