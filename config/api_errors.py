@@ -40,6 +40,6 @@ def exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(exc, ValidationError):
         response.data = validation_error_body(response.data)
-    elif response is not None and isinstance(exc, ParseError):
+    elif response is not None and isinstance(exc, ParseError) and str(exc.detail).startswith("JSON parse error"):
         response.data = {"detail": _("The request body is not valid JSON (NaN and Infinity are not JSON numbers).")}
     return response

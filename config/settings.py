@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "web",
     "open311",
     "ogcapi",
+    "city_info",
 ]
 
 MIDDLEWARE = [
@@ -68,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "config.middleware.ApiLanguageMiddleware",
+    "config.middleware.RefuseNulMiddleware",
+    "config.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -116,6 +119,9 @@ DATABASES = {
     )
 }
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
+# The app's queries are short, and map tiles at a million reports are judged "expensive" by the
+# planner, which then spends longer compiling them (JIT) than running them.
+DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Geometry -----------------------------------------------------------------------------------
@@ -147,8 +153,17 @@ LAPOR_PHOTO_MAX_PIXELS = 40_000_000
 LAPOR_PHOTO_MAX_SIDE = 2560
 LAPOR_PHOTO_THUMB_SIDE = 360
 LAPOR_PHOTOS_PER_REPORT = 5
+# Documents of service requests (permit applications, tax questions): PDF or images, kept private.
+LAPOR_DOCUMENT_MAX_BYTES = int(os.environ.get("LAPOR_DOCUMENT_MAX_BYTES", str(5 * 1024 * 1024)))
+LAPOR_DOCUMENTS_PER_REPORT = 5
 DATA_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
+
+# Abuse bounds: submissions per IP per hour, "+1"s per device per hour; reverse proxies in front of
+# the app whose X-Forwarded-For is trusted (0: use the connection's address).
+LAPOR_RATE_REPORTS = int(os.environ.get("LAPOR_RATE_REPORTS", "20"))
+LAPOR_RATE_SUPPORTS = int(os.environ.get("LAPOR_RATE_SUPPORTS", "30"))
+LAPOR_TRUSTED_PROXIES = int(os.environ.get("LAPOR_TRUSTED_PROXIES", "0"))
 
 # --- Internationalisation -----------------------------------------------------------------------
 LANGUAGE_CODE = "id"
@@ -164,11 +179,17 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     # Installed by scripts/setup.sh with `npm ci` (package-lock.json); served from here, never a CDN.
-    ("vendor/markercluster", BASE_DIR / "node_modules" / "leaflet.markercluster" / "dist"),
+    ("vendor/vectorgrid", BASE_DIR / "node_modules" / "leaflet.vectorgrid" / "dist"),
     ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("LAPOR_MEDIA_ROOT", BASE_DIR / "var" / "media"))
+# Private documents: outside MEDIA_ROOT and without a URL of their own; only a view that checks who
+# asks serves them (geo_reports.apis.ReportDocumentApi).
+LAPOR_PRIVATE_ROOT = Path(os.environ.get("LAPOR_PRIVATE_ROOT", BASE_DIR / "var" / "private"))
+for _public in (MEDIA_ROOT, STATIC_ROOT):
+    if LAPOR_PRIVATE_ROOT.resolve().is_relative_to(_public.resolve()):
+        raise ImproperlyConfigured(f"LAPOR_PRIVATE_ROOT must not lie inside {_public}: its files would be public.")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Hashed names (cached for a year by browsers) and gzip/brotli files made by collectstatic,
@@ -227,6 +248,11 @@ else:
 # --- API ----------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PARSER_CLASSES": [
+        "config.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an anonymous API call is then told 401 with a WWW-Authenticate challenge.
@@ -251,6 +277,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The acknowledge and resolve units are one choice set; name it once.
+    "ENUM_NAME_OVERRIDES": {"DeadlineUnitEnum": "geo_reports.models.categories.DeadlineUnit"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.openapi.document_errors",
+    ],
 }
 
 # --- Logging ------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from .health import healthz
 api_urlpatterns = [
     path("", include("districts.urls")),
     path("", include("geo_reports.urls")),
+    path("info/", include("city_info.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]
@@ -29,7 +30,10 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("web.urls")),
     path("petugas/", include("web.urls_staff")),
+    path("", include("city_info.urls_pages")),
     path("masuk/", auth_views.LoginView.as_view(template_name="web/staff/login.html"), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     prefix_default_language=False,
 )
+
+handler404 = "config.middleware.not_found"

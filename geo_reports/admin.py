@@ -4,6 +4,7 @@ from leaflet.admin import LeafletGeoAdmin
 
 from .models import (
     AuditEntry,
+    Blocklist,
     Category,
     CategoryQuestion,
     Notification,
@@ -151,3 +152,12 @@ class NotificationAdmin(admin.ModelAdmin):
         "sent_at",
     )
     list_select_related = ("report",)
+
+
+@admin.register(Blocklist)
+class BlocklistAdmin(admin.ModelAdmin):
+    """Senders whose reports are refused (403): by IP address, phone number or email address."""
+
+    list_display = ("kind", "value", "note", "created_at")
+    list_filter = ("kind",)
+    search_fields = ("value", "note")

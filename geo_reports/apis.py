@@ -2,27 +2,33 @@
 
 import hashlib
 import json
+import uuid
 
 from django.db.models import QuerySet
-from django.http import StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.exceptions import PermissionDenied, Throttled, ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import exports, selectors, services
+from config.parsers import JSONParser
+
+from . import abuse, exports, policy, selectors, services, tiles
+from .documents import DocumentError
 from .filters import ReportFilter
-from .models import Report
+from .models import IdempotencyKey, Report
 from .models.reports import Channel
 from .routing import RoutingError, route
 from .serializers import (
     CategorySerializer,
+    DocumentSerializer,
     DuplicateCandidateSerializer,
     ReportDetailSerializer,
     ReportFeatureSerializer,
@@ -43,7 +49,7 @@ def report_input(request) -> dict:
             if form.get(key):
                 try:
                     data[key] = json.loads(form.get(key))
-                except ValueError:
+                except (ValueError, RecursionError):
                     raise ValidationError({key: [_("This field must hold JSON.")]}) from None
         contact = {k: form.get(f"reporter_{k}") for k in ("name", "phone", "email") if form.get(f"reporter_{k}")}
         if contact:
@@ -51,6 +57,9 @@ def report_input(request) -> dict:
         photos = request.FILES.getlist("photos") + request.FILES.getlist("photo")
         if photos:
             data["photos"] = photos
+        documents = request.FILES.getlist("documents")
+        if documents:
+            data["documents"] = documents
         return data
     body = request.data
     if not isinstance(body, dict) or body.get("type") != "Feature":
@@ -71,6 +80,16 @@ def report_input(request) -> dict:
     if body.get("geometry") is not None:
         data["geometry"] = body["geometry"]
     return data
+
+
+def guarded(check) -> None:
+    """Run an abuse check; a refusal becomes 429 (with Retry-After) or 403."""
+    try:
+        check()
+    except abuse.Refused as exc:
+        if exc.status == 429:
+            raise Throttled(wait=exc.retry_after, detail=str(exc.message)) from exc
+        raise PermissionDenied(str(exc.message)) from exc
 
 
 def routing_error(exc: RoutingError) -> ValidationError:
@@ -95,6 +114,11 @@ REPORT_INPUT_SCHEMA = {
             "reporter_phone": serializers.CharField(required=False),
             "reporter_email": serializers.CharField(required=False),
             "photos": serializers.ListField(child=serializers.FileField(), required=False),
+            "documents": serializers.ListField(
+                child=serializers.FileField(),
+                required=False,
+                help_text="Service requests only: PDF, JPEG, PNG or WebP files, private to the requester and staff",
+            ),
         },
     ),
 }
@@ -132,6 +156,13 @@ class ReportListCreateApi(generics.ListAPIView):
         serializer.is_valid(raise_exception=True)
         values = serializer.validated_data
         key = (request.headers.get("Idempotency-Key") or "").strip()[:100] or None
+        if not (key and IdempotencyKey.objects.filter(key=key).exists()):  # a retry is not a new submission
+            contact = values.get("reporter") or {}
+            guarded(
+                lambda: abuse.guard_report_submission(
+                    request, phone=contact.get("phone", ""), email=contact.get("email", "")
+                )
+            )
         fingerprint = hashlib.sha256(
             "|".join([values["category"].code, values["geometry"].wkt, values.get("description", "")]).encode()
         ).hexdigest()
@@ -143,6 +174,7 @@ class ReportListCreateApi(generics.ListAPIView):
                 answers=values.get("answers"),
                 contact=values.get("reporter"),
                 photos=values.get("photos", []),
+                documents=values.get("documents", []),
                 channel=Channel.WEB if request.headers.get("X-Lapor-Channel") == "web" else Channel.API,
                 idempotency_key=key,
                 fingerprint=fingerprint,
@@ -150,6 +182,8 @@ class ReportListCreateApi(generics.ListAPIView):
             )
         except RoutingError as exc:
             raise routing_error(exc) from exc
+        except DocumentError as exc:
+            raise ValidationError({"documents": [str(exc.message)]}, code=exc.code) from exc
         except services.IdempotencyMismatch:
             return Response(
                 {"detail": _("This Idempotency-Key was already used for a different report.")},
@@ -160,6 +194,12 @@ class ReportListCreateApi(generics.ListAPIView):
         body["properties"]["duplicates"] = _duplicates(report.category, report.location, exclude=report.pk)
         if result.reporter_token:
             body["properties"]["reporter_token"] = result.reporter_token
+            # Only the requester, holding the token, is told where their documents are.
+            body["properties"]["documents"] = DocumentSerializer(
+                selectors.report_documents(report),
+                many=True,
+                context={"request": request, "reporter_token": result.reporter_token},
+            ).data
         headers = {"Location": f"/api/reports/{report.pk}/"}
         if result.replayed:
             headers["Idempotent-Replayed"] = "true"
@@ -205,6 +245,49 @@ class ReportExportApi(generics.GenericAPIView):
         return response
 
 
+class MapFilterMixin:
+    """The map's endpoints: public reports, the list's filters, and those filters in terms of the
+    counts kept per map cell (geo_reports.tiles.cell_scope)."""
+
+    filterset_class = ReportFilter
+    pagination_class = None
+
+    def get_queryset(self):
+        return selectors.report_public()
+
+    def cell_scope(self, reports) -> tiles.CellScope | None:
+        filterset = DjangoFilterBackend().get_filterset(self.request, reports, self)
+        return tiles.cell_scope(filterset) if filterset.is_valid() else None
+
+
+class ReportCountApi(MapFilterMixin, generics.GenericAPIView):
+    """How many public reports match the filters (for the map's summary line)."""
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        reports = self.filter_queryset(self.get_queryset())
+        return Response({"count": tiles.report_count(reports=reports, scope=self.cell_scope(reports))})
+
+
+class ReportTileApi(MapFilterMixin, generics.GenericAPIView):
+    """A vector tile (MVT) of public reports: one point per report where the tile holds at most
+    300 of them, else counts per cell of the map's grid (geo_reports.tiles); the same filters as
+    the list. Cached by browsers for a minute, revalidated by ETag."""
+
+    @extend_schema(responses={(200, "application/vnd.mapbox-vector-tile"): OpenApiTypes.BINARY})
+    def get(self, request, z: int, x: int, y: int):
+        reports = self.filter_queryset(self.get_queryset())
+        try:
+            tile = tiles.report_tile(reports=reports, z=z, x=x, y=y, scope=self.cell_scope(reports))
+        except tiles.TileOutOfRange:
+            raise Http404 from None
+        etag = '"' + hashlib.sha256(tile).hexdigest()[:32] + '"'
+        headers = {"ETag": etag, "Cache-Control": "public, max-age=60", "Vary": "Accept-Encoding"}
+        if request.headers.get("If-None-Match") == etag:
+            return HttpResponse(status=304, headers=headers)
+        return HttpResponse(tile, content_type="application/vnd.mapbox-vector-tile", headers=headers)
+
+
 class RoutingPreviewApi(APIView):
     """Where a report would go, and why, with nearby open reports of the same category. Saves nothing."""
 
@@ -214,6 +297,7 @@ class RoutingPreviewApi(APIView):
     def post(self, request):
         data = report_input(request)
         data.pop("photos", None)
+        data.pop("documents", None)
         serializer = ReportInputSerializer(data=data, context={"preview": True})
         serializer.is_valid(raise_exception=True)
         values = serializer.validated_data
@@ -259,18 +343,59 @@ class ReportDetailApi(generics.RetrieveAPIView):
 
 
 class ReportTrackApi(APIView):
-    """One public report by its tracking code."""
+    """One report by its tracking code: a public one for anyone, a private one (a service request)
+    only with its requester's token in `t`."""
 
-    @extend_schema(responses=ReportDetailSerializer)
+    @extend_schema(
+        parameters=[OpenApiParameter("t", str, required=False, description="The requester's private token")],
+        responses=ReportDetailSerializer,
+    )
     def get(self, request, code: str):
         report = get_object_or_404(selectors.report_own_detail(), tracking_code=services.normalize_tracking_code(code))
+        if not (report.category.is_public or services.reporter_token_matches(report, request.GET.get("t", ""))):
+            raise Http404
         return Response(ReportDetailSerializer(report, context={"request": request}).data)
+
+
+class ReportDocumentApi(APIView):
+    """One document of a service request, as a download: for its requester (the private link's token
+    in `t`) and for staff who may read the report's private fields (geo_reports.policy). Anyone else
+    gets 404, which does not even confirm that the document exists."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("t", str, required=False, description="The requester's private token")],
+        responses={
+            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            404: OpenApiResponse(description="Not found, or not yours"),
+        },
+    )
+    def get(self, request, pk: int, document: uuid.UUID):
+        found = selectors.report_document(report_id=pk, document_id=document)
+        if found is None or not (
+            services.reporter_token_matches(found.report, request.GET.get("t", ""))
+            or policy.can(request.user, found.report, policy.Action.READ_PRIVATE)
+        ):
+            raise Http404
+        response = FileResponse(
+            found.file.open("rb"), as_attachment=True, filename=found.download_name, content_type=found.content_type
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        response["Referrer-Policy"] = "no-referrer"
+        return response
 
 
 class ReportSupportApi(APIView):
     """ "+1": the same problem here too. Counted once per device."""
 
-    @extend_schema(request=SupportInputSerializer, responses=OpenApiTypes.OBJECT)
+    @extend_schema(
+        request=SupportInputSerializer,
+        responses={
+            201: OpenApiResponse(OpenApiTypes.OBJECT, description="Counted: this device's first +1."),
+            200: OpenApiResponse(OpenApiTypes.OBJECT, description="Already counted for this device."),
+        },
+    )
     def post(self, request, pk: int):
         report = get_object_or_404(selectors.report_public_list(), pk=pk)
         if request.user.is_authenticated:
@@ -279,6 +404,7 @@ class ReportSupportApi(APIView):
             serializer = SupportInputSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             supporter = f"device:{serializer.validated_data['device_id']}"
+        guarded(lambda: abuse.guard_support(request, supporter=supporter))
         try:
             added = services.report_support(report=report, supporter_key=supporter)
         except TransitionError as exc:

@@ -160,7 +160,12 @@ def demo_reports_load(*, count: int = 120) -> int:
     if existing >= count:
         return 0
     rng = random.Random(DEMO_SEED)
-    categories = list(Category.objects.filter(is_active=True).select_related("asset_layer").order_by("order"))
+    # Public complaints only: service requests (permits, taxes) are private and come with documents.
+    categories = list(
+        Category.objects.filter(is_active=True, is_public=True, kind=Category.Kind.COMPLAINT)
+        .select_related("asset_layer")
+        .order_by("order")
+    )
     town = list(Area.objects.filter(kind__in=Area.LOCAL_KINDS, parent__code="35.79.01"))
     everywhere = list(Area.objects.filter(kind__in=Area.LOCAL_KINDS))
     assets_by_layer = {

@@ -47,10 +47,16 @@ def _position(value) -> tuple[float, float]:
         )
     if len(value) < 2:
         raise GeometryInputError(_("Each position must be a list [longitude, latitude]."), "bad_position")
-    for number in value:
+    for index, number in enumerate(value):
         if isinstance(number, bool) or not isinstance(number, (int, float)):
             raise GeometryInputError(_("Coordinates must be numbers."), "not_number")
-        if not math.isfinite(number):
+        try:
+            finite = math.isfinite(number)
+        except OverflowError:  # an integer too long for a float is far out of range anyway
+            if index == 0:
+                raise GeometryInputError(_("Longitude must be between -180 and 180."), "lon_range") from None
+            raise GeometryInputError(_("Latitude must be between -90 and 90."), "lat_range") from None
+        if not finite:
             raise GeometryInputError(
                 _("Coordinates must be finite numbers (NaN and Infinity are not allowed)."), "not_finite"
             )

@@ -24,3 +24,24 @@ class FeaturePagination(GeoJsonPagination):
                 {"page_size": [_("page_size must be between 1 and %(max)d.") % {"max": self.max_page_size}]}
             )
         return size
+
+    def get_paginated_response_schema(self, schema):
+        """What the response really is: one FeatureCollection with the page's count and links.
+        drf-spectacular describes a list of GeoJSON features as a FeatureCollection component
+        ("…FeatureList" holding "…Feature" items); the page holds those items directly."""
+        reference = schema.get("$ref", "") if isinstance(schema, dict) else ""
+        if reference.endswith("FeatureList"):
+            features = {"type": "array", "items": {"$ref": reference[: -len("List")]}}
+        else:
+            features = schema.get("properties", {}).get("features", schema) if isinstance(schema, dict) else schema
+        return {
+            "type": "object",
+            "required": ["type", "features"],
+            "properties": {
+                "type": {"type": "string", "enum": ["FeatureCollection"]},
+                "count": {"type": "integer", "example": 123},
+                "next": {"type": "string", "nullable": True, "format": "uri"},
+                "previous": {"type": "string", "nullable": True, "format": "uri"},
+                "features": features,
+            },
+        }

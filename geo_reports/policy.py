@@ -18,7 +18,7 @@ Role = Membership.Role
 
 
 class Action(StrEnum):
-    READ_PRIVATE = "read_private"  # contact, internal notes, the whole timeline
+    READ_PRIVATE = "read_private"  # contact, internal notes, the whole timeline, a request's documents
     VERIFY = "verify"
     START = "start"
     RESOLVE = "resolve"

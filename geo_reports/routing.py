@@ -12,6 +12,7 @@ on every re-route; it reads and never writes.
     6. the decision as data and as one sentence in Indonesian and in English.
 """
 
+import math
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -168,6 +169,7 @@ def _best_rule(rules: list[RoutingRule], area_ids: set[int], asset: Asset | None
 
 def route(*, category: Category, geometry: GEOSGeometry) -> RoutingDecision:
     _check_geometry_kind(category, geometry)
+    _check_extent(geometry)
     point = representative_point(geometry)
     facts = spatial_facts(category=category, geometry=geometry, point=point)
     city = next((a for a in facts.areas if a.code == settings.LAPOR_CITY_CODE and a.touches), None)
@@ -231,6 +233,22 @@ def route(*, category: Category, geometry: GEOSGeometry) -> RoutingDecision:
                 decision.agency, decision.reason = triage, "triage"
     explain(decision)
     return decision
+
+
+def _check_extent(geometry: GEOSGeometry) -> None:
+    """Refuse, before any metric work, a shape spanning more than a degree: far beyond the size
+    limits, and beyond what a geography calculation takes (a half-world polygon fails in PostGIS).
+    The size said is a rough one from the box, enough to show how far off it is."""
+    if geometry.geom_type == "Point":
+        return
+    min_x, min_y, max_x, max_y = geometry.extent
+    if max(max_x - min_x, max_y - min_y) <= 1.0:
+        return
+    metres_per_degree = 111_320.0
+    width = (max_x - min_x) * metres_per_degree * math.cos(math.radians((min_y + max_y) / 2))
+    height = (max_y - min_y) * metres_per_degree
+    rough = width * height if geometry.geom_type == "Polygon" else math.hypot(width, height)
+    _check_size(geometry, max(rough, 1e9))
 
 
 def _check_size(geometry: GEOSGeometry, size: float) -> None:

@@ -4,17 +4,20 @@ about the reporter (name, phone, email) is reachable from here."""
 import datetime as dt
 import re
 import unicodedata
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.gis.geos import Point
+from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
-from . import geojson, photos
-from .models import Category, CategoryQuestion, Report, ReportPhoto, ReportUpdate, Status
+from . import documents, geojson, photos
+from .models import Category, CategoryQuestion, Report, ReportDocument, ReportPhoto, ReportUpdate, Status
 from .routing import swapped_coordinates_error
 from .selectors import category_by_code
 from .workflow import OPEN_STATUSES
@@ -23,6 +26,9 @@ from .workflow import OPEN_STATUSES
 # text display differently from what it says.
 FORBIDDEN_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 PHONE = re.compile(r"^\+?[0-9][0-9 \-]{6,18}[0-9]$")
+# Nomor Objek Pajak: 18 digits, written PP.KK.CCC.DDD.BBB-NNNN.J (province, city, kecamatan, desa, block,
+# number, code), with or without the dots, dash and spaces.
+NOP_SEPARATORS = re.compile(r"[\s.\-]")
 
 
 def english() -> bool:
@@ -37,6 +43,17 @@ def clean_text(value: str, field_label) -> str:
     return unicodedata.normalize("NFC", value).strip()
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "description": "A GeoJSON geometry (Point, LineString or Polygon), WGS84 longitude/latitude.",
+        "required": ["type", "coordinates"],
+        "properties": {
+            "type": {"type": "string", "enum": ["Point", "LineString", "Polygon"]},
+            "coordinates": {"type": "array", "items": {}},
+        },
+    }
+)
 class GeoJSONGeometryField(serializers.Field):
     default_error_messages = {
         "required": gettext_lazy("The location (geometry) is required: place a pin on the map."),
@@ -57,6 +74,16 @@ class GeoJSONGeometryField(serializers.Field):
         return value.json
 
 
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,40}")
+
+
+def printable(text: str, limit: int = 40) -> str:
+    """Client text safe to echo in a message: control characters and lone surrogates (which no
+    JSON or XML output can carry) escaped, and cut short."""
+    return ascii(text[:limit])[1:-1] if not text[:limit].isprintable() or not text.isascii() else text[:limit]
+
+
+@extend_schema_field({"type": "string", "description": "A category code, e.g. jalan-rusak."})
 class CategoryField(serializers.Field):
     default_error_messages = {
         "required": gettext_lazy("Choose a category."),
@@ -66,10 +93,11 @@ class CategoryField(serializers.Field):
     def to_internal_value(self, data):
         if not isinstance(data, str) or not data.strip():
             raise serializers.ValidationError(_("Choose a category."), code="required")
-        category = category_by_code(data.strip()[:40])
+        code = data.strip()
+        category = category_by_code(code) if SLUG.fullmatch(code) else None
         if category is None:
             raise serializers.ValidationError(
-                _("Unknown category %(code)s.") % {"code": data.strip()[:40]}, code="unknown_category"
+                _("Unknown category %(code)s.") % {"code": printable(code)}, code="unknown_category"
             )
         return category
 
@@ -112,6 +140,7 @@ class ReportInputSerializer(serializers.Serializer):
     answers = serializers.JSONField(required=False)
     reporter = ContactSerializer(required=False)
     photos = serializers.ListField(child=serializers.FileField(allow_empty_file=True), required=False)
+    documents = serializers.ListField(child=serializers.FileField(allow_empty_file=True), required=False)
 
     def validate_description(self, value):
         return clean_text(value, _("The description"))
@@ -129,6 +158,11 @@ class ReportInputSerializer(serializers.Serializer):
                     validate_answers(category, data.get("answers") or {})
                 except serializers.ValidationError as answers_exc:
                     errors.update(answers_exc.detail)
+                if "documents" not in errors:
+                    try:
+                        documents.check_for_category(category, data.get("documents") or [])
+                    except documents.DocumentError as documents_exc:
+                        errors["documents"] = [str(documents_exc.message)]
             raise serializers.ValidationError(errors) from exc
 
     def validate_photos(self, files):
@@ -144,6 +178,19 @@ class ReportInputSerializer(serializers.Serializer):
                 raise serializers.ValidationError(str(exc.message), code=exc.code) from exc
         return processed
 
+    def validate_documents(self, files):
+        if len(files) > settings.LAPOR_DOCUMENTS_PER_REPORT:
+            raise serializers.ValidationError(
+                _("Send at most %(count)d documents.") % {"count": settings.LAPOR_DOCUMENTS_PER_REPORT}
+            )
+        processed = []
+        for upload in files:
+            try:
+                processed.append(documents.process(upload))
+            except documents.DocumentError as exc:
+                raise serializers.ValidationError(str(exc.message), code=exc.code) from exc
+        return processed
+
     def validate(self, attrs):
         category: Category = attrs["category"]
         if "geometry" not in attrs:
@@ -156,8 +203,18 @@ class ReportInputSerializer(serializers.Serializer):
             attrs["geometry"] = Point(*located.gps, srid=settings.LAPOR_SRID)
             attrs["location_from_photo"] = True
         if not self.context.get("preview"):
-            # A preview only needs the place and the category; answers are checked when sending.
-            attrs["answers"] = validate_answers(category, attrs.get("answers") or {})
+            # A preview only needs the place and the category; answers and documents are checked when sending.
+            errors = {}
+            try:
+                attrs["answers"] = validate_answers(category, attrs.get("answers") or {})
+            except serializers.ValidationError as exc:
+                errors.update(exc.detail)
+            try:
+                documents.check_for_category(category, attrs.get("documents", []))
+            except documents.DocumentError as exc:
+                errors["documents"] = [str(exc.message)]
+            if errors:
+                raise serializers.ValidationError(errors)
         return attrs
 
 
@@ -170,9 +227,9 @@ def validate_answers(category: Category, answers) -> dict:
     clean = {}
     for code in answers:
         if code not in questions:
-            errors.setdefault(f"answers.{code}", []).append(
+            errors.setdefault(f"answers.{printable(code)}", []).append(
                 _("The category %(category)s has no question %(code)s.")
-                % {"category": category.label, "code": code[:40]}
+                % {"category": category.label, "code": printable(code)}
             )
     for code, question in questions.items():
         value = answers.get(code)
@@ -196,13 +253,16 @@ def _answer(question: CategoryQuestion, value):
     if question.datatype == kind.NUMBER:
         try:
             number = float(value)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise serializers.ValidationError(_("Enter a number.")) from None
         if number != number or number in (float("inf"), float("-inf")):
             raise serializers.ValidationError(_("Enter a number."))
         return int(number) if number.is_integer() else number
     if question.datatype == kind.DATETIME:
-        moment = parse_datetime(str(value)) if isinstance(value, str) else None
+        try:
+            moment = parse_datetime(value) if isinstance(value, str) else None
+        except ValueError:  # well-formed but impossible, e.g. month 13
+            moment = None
         if moment is None:
             raise serializers.ValidationError(_("Enter a date and time, e.g. 2026-11-27T08:30+07:00."))
         return moment.isoformat() if moment.tzinfo else moment.replace(tzinfo=dt.UTC).isoformat()
@@ -221,7 +281,18 @@ def _answer(question: CategoryQuestion, value):
     limit = 250 if question.datatype == kind.STRING else 2000
     if len(value) > limit:
         raise serializers.ValidationError(_("At most %(count)d characters.") % {"count": limit})
+    if question.format == CategoryQuestion.Format.NOP:
+        return _nop(value)
     return clean_text(value, question.localized("label"))
+
+
+def _nop(value: str) -> str:
+    """A Nomor Objek Pajak in its printed form, 35.79.010.001.001-0001.0."""
+    digits = NOP_SEPARATORS.sub("", value)
+    if not (len(digits) == 18 and digits.isascii() and digits.isdigit()):
+        raise serializers.ValidationError(_("A tax object number (NOP) has 18 digits, e.g. 35.79.010.001.001-0001.0."))
+    d = digits
+    return f"{d[:2]}.{d[2:4]}.{d[4:7]}.{d[7:10]}.{d[10:13]}-{d[13:17]}.{d[17]}"
 
 
 # --- outputs ------------------------------------------------------------------------------------
@@ -249,9 +320,10 @@ class CategoryQuestionSerializer(serializers.ModelSerializer):
 class CategorySerializer(serializers.ModelSerializer):
     name = serializers.SerializerMethodField()
     description = serializers.SerializerMethodField()
+    documents_hint = serializers.SerializerMethodField()
     group_label = serializers.CharField(source="get_group_display")
-    asset_layer = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    default_agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    asset_layer = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    default_agency = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     questions = CategoryQuestionSerializer(many=True, read_only=True)
 
     class Meta:
@@ -260,7 +332,8 @@ class CategorySerializer(serializers.ModelSerializer):
             "code", "name", "name_en", "description", "group", "group_label", "kind", "icon",
             "geometry_kinds", "asset_layer", "snap_distance_m", "default_agency",
             "acknowledge_within", "acknowledge_unit", "resolve_within", "resolve_unit",
-            "duplicate_radius_m", "questions",
+            "duplicate_radius_m", "is_public", "accepts_documents", "documents_required", "documents_hint",
+            "questions",
         )  # fmt: skip
 
     def get_name(self, category) -> str:
@@ -268,6 +341,9 @@ class CategorySerializer(serializers.ModelSerializer):
 
     def get_description(self, category) -> str:
         return category.localized("description")
+
+    def get_documents_hint(self, category) -> str:
+        return category.localized("documents_hint")
 
 
 class PhotoSerializer(serializers.ModelSerializer):
@@ -287,6 +363,26 @@ class PhotoSerializer(serializers.ModelSerializer):
 
     def get_thumbnail_url(self, photo) -> str:
         return self._absolute(photo.thumbnail.url)
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    """A request's document: only ever shown to its requester (whose token is in the link) and to the
+    staff handling it. The link is the only way to the file."""
+
+    id = serializers.UUIDField(source="uuid")
+    name = serializers.CharField(source="original_name")
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ReportDocument
+        fields = ("id", "name", "content_type", "size", "pages", "sha256", "created_at", "url")
+
+    def get_url(self, document) -> str:
+        url = reverse("geo_reports:report-document", args=[document.report_id, document.uuid])
+        if token := self.context.get("reporter_token"):
+            url += "?" + urlencode({"t": token})
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
 
 
 class TimelineEntrySerializer(serializers.ModelSerializer):
@@ -478,11 +574,15 @@ class StaffTimelineEntrySerializer(TimelineEntrySerializer):
 
 class ReportStaffSerializer(ReportFeatureSerializer):
     contact = serializers.SerializerMethodField()
-    assigned_to = serializers.CharField(source="assigned_to.get_username", default=None)
+    assigned_to = serializers.CharField(source="assigned_to.get_username", default=None, allow_null=True)
     timeline = serializers.SerializerMethodField()
+    documents = DocumentSerializer(many=True, read_only=True)
 
     class Meta(ReportFeatureSerializer.Meta):
-        fields = (*ReportFeatureSerializer.Meta.fields, "contact", "assigned_to", "channel", "rating", "timeline")
+        fields = (
+            *ReportFeatureSerializer.Meta.fields, "contact", "assigned_to", "channel", "rating", "documents",
+            "timeline",
+        )  # fmt: skip
 
     def get_contact(self, report) -> dict | None:
         contact = getattr(report, "contact", None)

@@ -17,11 +17,13 @@ from django.utils.translation import gettext as _
 from districts.models import Agency
 
 from . import deadlines, notifications
+from .documents import ProcessedDocument, check_accepted
 from .models import (
     AuditEntry,
     Category,
     IdempotencyKey,
     Report,
+    ReportDocument,
     ReporterContact,
     ReportPhoto,
     ReportSupport,
@@ -109,13 +111,17 @@ def report_create(
     answers: dict | None = None,
     contact: dict | None = None,
     photos: list[ProcessedPhoto] = (),
+    documents: list[ProcessedDocument] = (),
     channel: str = Channel.API,
     idempotency_key: str | None = None,
     fingerprint: str = "",
     created_at: dt.datetime | None = None,
     flags: tuple[str, ...] = (),
 ) -> NewReport:
-    """File a report. Routing errors (RoutingError) are raised before anything is written.
+    """File a report. Routing errors (RoutingError) and documents sent to a category that takes none
+    (documents.DocumentError) are raised before anything is written; the files of a report whose
+    transaction fails are removed again. Documents are checked by the caller (documents.process and
+    documents.check_for_category), as answers are.
 
     With an idempotency key, a retry (even one racing the first request) returns the first report.
     """
@@ -123,23 +129,67 @@ def report_create(
         replay = _replay(idempotency_key, fingerprint)
         if replay is not None:
             return replay
+    check_accepted(category, documents)
     decision = route(category=category, geometry=geometry)
     decision.flags.extend(flags)
     token = secrets.token_urlsafe(24)
+    files: list = []  # stored files, removed again if the transaction does not commit
     try:
         with transaction.atomic():
             report = _insert_report(
-                decision, description, answers or {}, contact or {}, photos, channel, token, created_at
+                decision, description, answers or {}, contact or {}, photos, channel, token, created_at, files
             )
+            _attach_documents(report, documents, files)
             if idempotency_key:
                 IdempotencyKey.objects.create(key=idempotency_key, fingerprint=fingerprint, report=report)
     except IntegrityError:
+        _discard(files)
         if idempotency_key:
             replay = _replay(idempotency_key, fingerprint)
             if replay is not None:
                 return replay
         raise
+    except BaseException:
+        _discard(files)
+        raise
     return NewReport(report=report, reporter_token=token)
+
+
+def _discard(files: list) -> None:
+    for stored in files:
+        stored.storage.delete(stored.name)
+
+
+def _attach_documents(report: Report, documents: list[ProcessedDocument], files: list) -> None:
+    """Store a request's documents under random names, with one internal timeline entry naming them."""
+    if not documents:
+        return
+    entry = ReportUpdate.objects.create(
+        report=report,
+        kind=ReportUpdate.Kind.DOCUMENTS,
+        actor_role=ReportUpdate.Role.CITIZEN,
+        is_internal=True,  # file names can be personal; the requester sees the documents on their own page
+        data={
+            "documents": [
+                {"name": d.original_name, "type": d.content_type, "size": d.size, "sha256": d.sha256} for d in documents
+            ]
+        },
+        created_at=report.created_at,
+    )
+    for document in documents:
+        record = ReportDocument(
+            report=report,
+            update=entry,
+            original_name=document.original_name,
+            content_type=document.content_type,
+            extension=document.extension,
+            size=document.size,
+            sha256=document.sha256,
+            pages=document.pages,
+        )
+        record.file.save("document" + document.extension, ContentFile(document.content), save=False)
+        files.append(record.file)
+        record.save()
 
 
 def _replay(key: str, fingerprint: str) -> NewReport | None:
@@ -151,7 +201,7 @@ def _replay(key: str, fingerprint: str) -> NewReport | None:
     return NewReport(report=earlier.report, reporter_token=None, replayed=True)
 
 
-def _insert_report(decision, description, answers, contact, photos, channel, token, created_at) -> Report:
+def _insert_report(decision, description, answers, contact, photos, channel, token, created_at, files) -> Report:
     for _attempt in range(5):
         report = Report(
             tracking_code=new_tracking_code(),
@@ -180,7 +230,8 @@ def _insert_report(decision, description, answers, contact, photos, channel, tok
             email=contact.get("email", ""),
         )
     for photo in photos:
-        _save_photo(report, photo, update=None)
+        record = _save_photo(report, photo, update=None)
+        files.extend([record.image, record.thumbnail])
     ReportUpdate.objects.create(
         report=report,
         kind=ReportUpdate.Kind.CREATED,
@@ -526,7 +577,8 @@ def report_rate(*, report_id: int, token: str, rating: int) -> Report:
 
 def reports_housekeeping(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Overdue notices to supervisors (once per report), closing resolved reports after the
-    confirmation window, and re-handing queued notifications whose task was lost."""
+    confirmation window, re-handing queued notifications whose task was lost, and merging the
+    map's cell counts."""
     from .models import Notification
     from .tasks import send_notification
 
@@ -553,6 +605,9 @@ def reports_housekeeping(*, now: dt.datetime | None = None) -> dict[str, int]:
             % {"days": settings.LAPOR_AUTO_CLOSE_DAYS},
         )
         closed += 1
+    from .abuse import forget_old_counters
+
+    forget_old_counters(now=now)
     stale = now - dt.timedelta(minutes=10)
     requeued = 0
     for pk in Notification.objects.filter(state=Notification.State.QUEUED, next_attempt_at__lt=stale).values_list(
@@ -560,4 +615,6 @@ def reports_housekeeping(*, now: dt.datetime | None = None) -> dict[str, int]:
     )[:1000]:
         send_notification.enqueue(pk)
         requeued += 1
-    return {"overdue": overdue, "closed": closed, "requeued": requeued}
+    from .tiles import map_cells_merge
+
+    return {"overdue": overdue, "closed": closed, "requeued": requeued, "map_cells_merged": map_cells_merge()}

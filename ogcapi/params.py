@@ -151,8 +151,9 @@ def _instant(text: str, *, end: bool) -> dt.datetime:
             return timezone.make_aware(moment, timezone.get_default_timezone())
         offset = match["offset"].upper()
         seconds, fraction = match["time"][:8], match["time"][8:15]  # Python keeps microseconds
-        return dt.datetime.fromisoformat(f"{match['date']}T{seconds}{fraction}{offset}")
-    except ValueError:
+        moment = dt.datetime.fromisoformat(f"{match['date']}T{seconds}{fraction}{offset}")
+        return moment.astimezone(dt.UTC)  # PostgreSQL takes offsets of at most ±16 h, Python ±24 h
+    except (ValueError, OverflowError):
         raise InvalidParameter(_datetime_message()) from None
 
 

@@ -14,6 +14,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from geo_reports import abuse
+from geo_reports.models import IdempotencyKey
 from geo_reports.models.reports import Channel
 from geo_reports.routing import RoutingError
 from geo_reports.services import IdempotencyMismatch, normalize_tracking_code, report_create
@@ -41,6 +43,8 @@ def open311_endpoint(*methods: str):
                 response = view(request, fmt=fmt, **kwargs)
             except Open311Error as error:
                 response = render_error(fmt=fmt, error=error)
+                if getattr(error, "retry_after", None):
+                    response.headers["Retry-After"] = str(error.retry_after)
             except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent, MultiPartParserError):
                 response = render_error(
                     fmt=fmt, error=bad_request(_("The request body is too large or not well formed."))
@@ -105,6 +109,16 @@ def service_requests(request, fmt):
 def _service_request_create(request, fmt):
     client = inputs.api_key(request)
     new = inputs.new_request(request)
+    key = inputs.idempotency_key(request, client)
+    if not (key and IdempotencyKey.objects.filter(key=key).exists()):  # a retry is not a new submission
+        try:
+            abuse.guard_report_submission(
+                request, phone=new.contact.get("phone", ""), email=new.contact.get("email", "")
+            )
+        except abuse.Refused as exc:
+            error = Open311Error(exc.status, exc.message)
+            error.retry_after = exc.retry_after
+            raise error from exc
     try:
         created = report_create(
             category=new.category,
@@ -114,7 +128,7 @@ def _service_request_create(request, fmt):
             contact=new.contact,
             photos=new.photos,
             channel=Channel.OPEN311,
-            idempotency_key=inputs.idempotency_key(request, client),
+            idempotency_key=key,
             fingerprint=new.fingerprint(),
         )
     except RoutingError as exc:

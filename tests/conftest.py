@@ -25,6 +25,16 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 ARTIFACTS = BASE_DIR / "var" / "test-artifacts"
+# Debian's Chromium, driven by Playwright (`playwright install` cannot download a browser here).
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 
 
 @pytest.fixture(scope="session")
@@ -262,6 +272,9 @@ def app_env(django_db_setup, mail_relay, webhooks) -> dict[str, str]:
         "LAPOR_REPORTER_WEBHOOK_URL": webhooks.url + "/sms",
         "LAPOR_WEBHOOK_SECRET": "test-webhook-secret",
         "LAPOR_NOTIFY_RETRY_SECONDS": "1",
+        # The suite files many reports from one address; the limits have their own tests.
+        "LAPOR_RATE_REPORTS": "1000000",
+        "LAPOR_RATE_SUPPORTS": "1000000",
     }
 
 
@@ -309,3 +322,24 @@ def city_shape():
     collection = json.loads((BASE_DIR / "fixtures" / "batu_boundaries.geojson").read_text())
     city = next(f for f in collection["features"] if f["properties"]["kind"] == "kota")
     return shapely.geometry.shape(city["geometry"])
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One browser for the whole run, for the page tests in tests/web and tests/reliability (one
+    definition here: two session fixtures would start Playwright twice, which it refuses)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def city_info_demo(committed):
+    """The demo markets, prices, events, vacancies and announcements, committed once per session."""
+    from city_info.demo import city_info_demo_load
+
+    with committed():
+        return city_info_demo_load()

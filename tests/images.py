@@ -12,7 +12,7 @@ OWNER = "Budi Rahasia Fotografer"
 GPS = {1: "S", 2: (7.0, 52.0, 34.56), 3: "E", 4: (112.0, 31.0, 44.4)}
 
 
-def phone_photo(width=640, height=480, orientation=6, image_format="JPEG") -> bytes:
+def phone_photo(width=640, height=480, orientation=6, image_format="JPEG", gps=GPS) -> bytes:
     """A photo as a phone writes it: GPS position, camera serial, owner name, rotation flag."""
     image = Image.new("RGB", (width, height), (180, 120, 60))
     for x in range(0, width, 40):  # some structure, so it is not a flat colour
@@ -20,7 +20,7 @@ def phone_photo(width=640, height=480, orientation=6, image_format="JPEG") -> by
     exif = Image.Exif()
     exif[ExifTags.Base.Artist] = OWNER
     exif[ExifTags.Base.Orientation] = orientation
-    exif[ExifTags.IFD.GPSInfo] = GPS
+    exif[ExifTags.IFD.GPSInfo] = gps
     exif[ExifTags.IFD.Exif] = {ExifTags.Base.BodySerialNumber: SERIAL}
     out = io.BytesIO()
     image.save(out, image_format, exif=exif.tobytes())

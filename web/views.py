@@ -10,8 +10,8 @@ from django.views.decorators.http import require_GET
 
 from districts.models import Area
 from districts.selectors import city_area
-from geo_reports import selectors
-from geo_reports.serializers import CategorySerializer, ReportDetailSerializer
+from geo_reports import documents, selectors
+from geo_reports.serializers import CategorySerializer, DocumentSerializer, ReportDetailSerializer
 from geo_reports.services import normalize_tracking_code, reporter_token_matches
 from geo_reports.workflow import MAP_GROUPS, OPEN_STATUSES
 
@@ -19,6 +19,8 @@ from geo_reports.workflow import MAP_GROUPS, OPEN_STATUSES
 def _api_urls() -> dict[str, str]:
     return {
         "map": reverse("geo_reports:report-map"),
+        "count": reverse("geo_reports:report-count"),
+        "tiles": reverse("geo_reports:report-tiles", args=[0, 0, 0]).replace("0/0/0", "{z}/{x}/{y}"),
         "reports": reverse("geo_reports:reports"),
         "preview": reverse("geo_reports:routing-preview"),
         "categories": reverse("geo_reports:categories"),
@@ -46,7 +48,7 @@ def _grouped(categories) -> list[tuple[str, list]]:
 
 @require_GET
 def home(request):
-    categories = list(selectors.category_list())
+    categories = list(selectors.category_public_list())
     kecamatan = Area.objects.filter(kind=Area.Kind.KECAMATAN).prefetch_related("children").order_by("name")
     return render(
         request,
@@ -64,20 +66,30 @@ def home(request):
 @require_GET
 def report(request):
     categories = list(selectors.category_list())
+    # /lapor/?kategori=izin-bangunan opens the form with that category chosen (the services page links so).
+    wanted = request.GET.get("kategori", "")
+    selected = next((category for category in categories if category.code == wanted), None)
     return render(
         request,
         "web/report_form.html",
         {
             "nav": "report",
             "category_groups": _grouped(categories),
+            "selected_category": selected,
             "photo_limit_mb": settings.LAPOR_PHOTO_MAX_BYTES // (1024 * 1024),
             "photos_per_report": settings.LAPOR_PHOTOS_PER_REPORT,
+            "document_limit_mb": settings.LAPOR_DOCUMENT_MAX_BYTES // (1024 * 1024),
+            "documents_per_report": settings.LAPOR_DOCUMENTS_PER_REPORT,
+            "document_types": ",".join(documents.ACCEPT),
             "page_config": {
                 "api": _api_urls(),
                 "bounds": _city_bounds(),
                 "categories": CategorySerializer(categories, many=True).data,
                 "photo_limit_bytes": settings.LAPOR_PHOTO_MAX_BYTES,
                 "photos_per_report": settings.LAPOR_PHOTOS_PER_REPORT,
+                "document_limit_bytes": settings.LAPOR_DOCUMENT_MAX_BYTES,
+                "documents_per_report": settings.LAPOR_DOCUMENTS_PER_REPORT,
+                "document_types": list(documents.ACCEPT),
                 "language": request.LANGUAGE_CODE,
             },
         },
@@ -93,6 +105,12 @@ def report_detail(request, code: str):
     if report is None or not (report.category.is_public or is_reporter):
         raise Http404(_("No report has this tracking code."))
     feature = ReportDetailSerializer(report, context={"request": request}).data
+    # A request's documents are the requester's own: listed only behind the private link.
+    files = (
+        DocumentSerializer(selectors.report_documents(report), many=True, context={"reporter_token": token}).data
+        if is_reporter
+        else []
+    )
     return render(
         request,
         "web/report_detail.html",
@@ -101,6 +119,7 @@ def report_detail(request, code: str):
             "feature": feature,
             "timeline": report.public_updates,
             "answers": _answers(report),
+            "documents": files,
             "is_open": report.status in OPEN_STATUSES,
             "is_reporter": is_reporter,
             "page_config": {
@@ -123,6 +142,17 @@ def _answers(report) -> list[tuple[str, str]]:
             value = ", ".join(question.choice_name(v) for v in ([value] if isinstance(value, str) else value))
         shown.append((question.localized("label"), str(value)))
     return shown
+
+
+@require_GET
+def services(request):
+    """Every service in one place: report a problem, the service requests (permits, taxes), tracking,
+    the figures, and the city's information pages."""
+    return render(
+        request,
+        "web/services.html",
+        {"nav": "services", "service_requests": selectors.category_service_requests()},
+    )
 
 
 @require_GET

@@ -16,7 +16,7 @@ from geo_reports.serializers import CategorySerializer, ReportStaffSerializer
 from geo_reports.services import normalize_tracking_code
 from geo_reports.workflow import OPEN_STATUSES, TRANSITIONS
 
-from .views import _api_urls, _city_bounds
+from .views import _answers, _api_urls, _city_bounds
 
 
 def _staff_only(request):
@@ -86,6 +86,7 @@ def report(request, code: str):
             "report": found,
             "feature": feature,
             "timeline": found.all_updates,
+            "answers": _answers(found),
             "moves": moves,
             "can": {action.value: True for action in allowed},
             "agencies": Agency.objects.filter(is_active=True).exclude(pk=found.agency_id).order_by("short_name"),

@@ -70,3 +70,53 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.get_channel_display()} · {self.event} · {self.report_id}"
+
+
+class Blocklist(models.Model):
+    """Senders the administrators have blocked: by IP address, phone number or email address."""
+
+    class Kind(models.TextChoices):
+        IP = "ip", _("IP address")
+        PHONE = "phone", _("Phone number")
+        EMAIL = "email", _("Email address")
+
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    value = models.CharField(_("value"), max_length=254, help_text=_("Compared without spaces, dashes or case."))
+    note = models.CharField(_("note"), max_length=250, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("blocklist entry")
+        verbose_name_plural = _("blocklist")
+        constraints = [models.UniqueConstraint(fields=["kind", "value"], name="blocklist_unique_value")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.value}"
+
+    def save(self, *args, **kwargs):
+        self.value = self.normalize(self.kind, self.value)
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def normalize(kind: str, value: str) -> str:
+        value = (value or "").strip().lower()
+        if kind == Blocklist.Kind.PHONE:
+            digits = "".join(ch for ch in value if ch.isdigit())
+            return "62" + digits[1:] if digits.startswith("0") else digits  # 0812… and +62812… are one number
+        return value
+
+
+class RateCounter(models.Model):
+    """How many times a key (an IP, a device) did something in a fixed window; shared by every
+    server process through the database."""
+
+    key = models.CharField(max_length=200)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "window_start"], name="ratecounter_unique_window")]
+        indexes = [models.Index(fields=["window_start"], name="ratecounter_window_idx")]
+
+    def __str__(self):
+        return f"{self.key} @ {self.window_start:%Y-%m-%d %H:00}: {self.count}"

@@ -98,6 +98,13 @@ class Category(Bilingual, models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
     order = models.PositiveSmallIntegerField(_("order"), default=100)
+    documents_required = models.BooleanField(
+        _("documents required"),
+        default=False,
+        help_text=_("Service requests only: the requester must attach at least one document (PDF or image)."),
+    )
+    documents_hint = models.CharField(_("which documents"), max_length=300, blank=True)
+    documents_hint_en = models.CharField(_("which documents, in English"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("category")
@@ -109,6 +116,11 @@ class Category(Bilingual, models.Model):
                 name="category_snap_distance_with_layer",
             ),
             models.CheckConstraint(condition=Q(geometry_kinds__len__gt=0), name="category_has_geometry_kinds"),
+            models.CheckConstraint(
+                condition=Q(documents_required=False) | Q(kind="request"),
+                name="category_documents_only_for_requests",
+                violation_error_message=_("Only service requests can require documents."),
+            ),
         ]
 
     def __str__(self):
@@ -121,6 +133,10 @@ class Category(Bilingual, models.Model):
     @property
     def localized_description(self) -> str:
         return self.localized("description")
+
+    @property
+    def accepts_documents(self) -> bool:
+        return self.kind == self.Kind.REQUEST
 
 
 class CategoryQuestion(Bilingual, models.Model):
@@ -143,11 +159,24 @@ class CategoryQuestion(Bilingual, models.Model):
     label_en = models.CharField(_("question in English"), max_length=200)
     help = models.CharField(_("help"), max_length=250, blank=True)
     help_en = models.CharField(_("help in English"), max_length=250, blank=True)
+
+    class Format(models.TextChoices):
+        NONE = "", _("Any text")
+        NOP = "nop", _("Tax object number (NOP, 18 digits)")
+
     values = models.JSONField(
         _("choices"),
         default=list,
         blank=True,
         help_text=_('For list questions: [{"key": "...", "name": "...", "name_en": "..."}]'),
+    )
+    format = models.CharField(
+        _("format"),
+        max_length=12,
+        choices=Format.choices,
+        default=Format.NONE,
+        blank=True,
+        help_text=_("For short-text questions: a format the answer must have."),
     )
 
     class Meta:

@@ -335,3 +335,15 @@ def test_bad_photos_are_refused_and_nothing_is_written(api, upload, message):
     assert response.json()["errors"]["photos"] == [message]
     assert _counts() == before
     assert api.get("/healthz").status_code == 200
+
+
+def test_moments_with_far_offsets_are_compared_in_utc(api):
+    """Python takes time-zone offsets up to ±24 h, PostgreSQL only ±16 h: the filters convert to UTC
+    first, and a moment before the first one Python can hold in UTC is refused, not a 500."""
+    far = api.get("/api/reports/", params={"since": "2026-01-01T00:00:00+18:02", "until": "6521-02-03T09:41:45-21:58"})
+    assert far.status_code == 200, far.text
+    assert far.json()["count"] == api.get("/api/reports/", params={"since": "2025-12-31T05:58:00Z"}).json()["count"]
+    early = api.get("/api/reports/", params={"until": "0001-01-01T00:00:00+01:00"}, headers={"Accept-Language": "en"})
+    assert early.status_code == 400
+    assert early.json()["errors"]["until"] == ["The date is out of range."]
+    assert api.get("/healthz").status_code == 200

@@ -1,6 +1,8 @@
 """The permission matrix, through the real server: every role against every write action and every
 private read, on a report of the role's own agency (Dishub) and of another (for DLH's operator)."""
 
+import itertools
+
 import httpx
 import pytest
 
@@ -34,15 +36,16 @@ ALLOWED = {
     "dlh-operator": set(),  # another agency's report
     None: set(),  # not signed in
 }
-_counter = iter(range(400, 10_000, 7))
+_counter = itertools.count(400, 7)
 
 
 def new_report(api) -> dict:
-    """A street-light report (routed to Dishub), at a light nobody else uses."""
+    """A street-light report (routed to Dishub), at a light (or a spot beside one) nobody else uses."""
     from districts.models import Asset
 
-    light = Asset.objects.filter(layer__code="street_lights").order_by("external_id")[next(_counter)]
-    pin = beside(light, 2)
+    lights = Asset.objects.filter(layer__code="street_lights").order_by("external_id")
+    turn, index = divmod(next(_counter), lights.count())
+    pin = beside(lights[index], 2 + turn)
     body = {
         "type": "Feature",
         "geometry": {"type": "Point", "coordinates": [pin.x, pin.y]},

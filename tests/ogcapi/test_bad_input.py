@@ -19,6 +19,8 @@ ODD_VALUES = [
     "2024-05-01T08:00:00+25:00",
     "2024-05-01T08:00:00.1234567891Z",
     "-180,-90,180,90",
+    "1883-07-25T19:32:09-21:58/..",  # an offset Python takes and PostgreSQL would refuse
+    "0001-01-01T00:00:00+01:00",  # before the first moment Python can hold in UTC
     "..",
     "/",
 ]

@@ -326,6 +326,7 @@ GET_CASES = [
     ("end before start", "requests", {"start_date": "2026-03-01", "end_date": "2026-02-01"}, 400,
      ["end_date tidak boleh sebelum start_date."], ["end_date must not be before start_date."]),
     ("dates out of range", "requests", {"end_date": "0001-01-02T00:00:00Z"}, 400, ["Tanggal di luar jangkauan."], ["The dates are out of range."]),
+    ("a moment before the calendar", "requests", {"end_date": "0001-01-01T00:00:00+01:00"}, 400, ["Tanggal di luar jangkauan."], ["The dates are out of range."]),
     ("dates past the calendar", "requests", {"start_date": "9999-12-01T00:00:00Z"}, 400, ["Tanggal di luar jangkauan."], ["The dates are out of range."]),
     ("unknown status", "requests", {"status": "open,pending"}, 400,
      ["Status pending tidak dikenal: gunakan open, closed, atau keduanya."], ["Unknown status pending: use open, closed or both."]),

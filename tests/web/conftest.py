@@ -6,31 +6,13 @@ var/test-artifacts/screenshots/ for people to look at.
 """
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from tests.conftest import ARTIFACTS, BASE_DIR
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 PHONE = {"width": 360, "height": 640}
 DESKTOP = {"width": 1280, "height": 800}
 SCREENSHOTS = ARTIFACTS / "screenshots"
 AXE = BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
-
-
-@pytest.fixture(scope="session")
-def chromium():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
 
 
 def _context(chromium, server, viewport, **options):

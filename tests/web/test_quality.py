@@ -68,8 +68,13 @@ def test_the_home_page_weighs_at_most_350_kb_compressed(server):
 
 
 def test_the_map_page_works_with_tiles_blocked_and_shows_the_boundary(desktop, server):
+    _a_report(server)
     desktop.goto(server + "/")
-    desktop.wait_for_function("() => document.body.dataset.reportsLoaded !== undefined")
-    expect(desktop.locator("path.leaflet-interactive, .leaflet-overlay-pane path")).not_to_have_count(0)
-    assert desktop.locator(".leaflet-tile-loaded").count() == 0  # no tile reached us, and the page still works
+    desktop.wait_for_function(
+        "() => document.body.dataset.reportsLoaded !== undefined && document.body.dataset.tilesLoaded !== undefined"
+    )
+    expect(desktop.locator(".leaflet-overlay-pane path")).not_to_have_count(0)  # the city boundary
+    # No background tile (an image from the internet) reached us; the report tiles (ours) did.
+    assert desktop.locator("img.leaflet-tile-loaded").count() == 0
+    assert desktop.locator("svg.leaflet-tile-loaded path").count() > 0
     screenshot(desktop, "home-desktop-no-tiles")

@@ -1,0 +1,97 @@
+"""Bounds on abuse: rate limits per IP and per device, and the administrators' blocklist.
+
+Counters live in the database (one row per key and hour, incremented with an upsert), so every
+gunicorn worker and every app server shares them; no cache server is needed.
+"""
+
+import datetime as dt
+import ipaddress
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Blocklist
+
+WINDOW = dt.timedelta(hours=1)
+
+
+class Refused(Exception):
+    """The request is refused: `status` 429 (with retry_after seconds) or 403."""
+
+    def __init__(self, status: int, message, retry_after: int | None = None):
+        super().__init__(str(message))
+        self.status, self.message, self.retry_after = status, message, retry_after
+
+
+def client_ip(request) -> str:
+    """The client's address; behind LAPOR_TRUSTED_PROXIES reverse proxies, the one they saw."""
+    proxies = settings.LAPOR_TRUSTED_PROXIES
+    if proxies:
+        forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()]
+        if len(forwarded) >= proxies:
+            candidate = forwarded[-proxies]
+            try:
+                return str(ipaddress.ip_address(candidate))
+            except ValueError:
+                pass
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def count_and_check(*, key: str, limit: int, now: dt.datetime | None = None) -> None:
+    """Count one more action for `key` in this hour; Refused(429) beyond `limit`."""
+    now = now or timezone.now()
+    window_start = now.replace(minute=0, second=0, microsecond=0)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO geo_reports_ratecounter (key, window_start, count) VALUES (%s, %s, 1) "
+            "ON CONFLICT (key, window_start) DO UPDATE SET count = geo_reports_ratecounter.count + 1 "
+            "RETURNING count",
+            [key[:200], window_start],
+        )
+        (count,) = cursor.fetchone()
+    if count > limit:
+        retry_after = int((window_start + WINDOW - now).total_seconds()) + 1
+        raise Refused(
+            429,
+            _("Too many submissions from here. Please try again in %(minutes)d minutes.")
+            % {"minutes": max(1, retry_after // 60)},
+            retry_after,
+        )
+
+
+def check_blocklist(*, ip: str = "", phone: str = "", email: str = "") -> None:
+    wanted = [(Blocklist.Kind.IP, ip), (Blocklist.Kind.PHONE, phone), (Blocklist.Kind.EMAIL, email)]
+    values = [(kind, Blocklist.normalize(kind, value)) for kind, value in wanted if value]
+    if not values:
+        return
+    from django.db.models import Q
+
+    query = Q()
+    for kind, value in values:
+        query |= Q(kind=kind, value=value)
+    if Blocklist.objects.filter(query).exists():
+        raise Refused(
+            403, _("Reports from this sender are not accepted. Contact Diskominfo Kota Batu if this is a mistake.")
+        )
+
+
+def guard_report_submission(request, *, phone: str = "", email: str = "") -> None:
+    ip = client_ip(request)
+    check_blocklist(ip=ip, phone=phone, email=email)
+    count_and_check(key=f"report:ip:{ip}", limit=settings.LAPOR_RATE_REPORTS)
+
+
+def guard_support(request, *, supporter: str) -> None:
+    ip = client_ip(request)
+    check_blocklist(ip=ip)
+    count_and_check(key=f"support:{supporter}", limit=settings.LAPOR_RATE_SUPPORTS)
+    count_and_check(key=f"support:ip:{ip}", limit=settings.LAPOR_RATE_SUPPORTS * 10)
+
+
+def forget_old_counters(*, now: dt.datetime | None = None) -> int:
+    from .models import RateCounter
+
+    deleted, _rows = RateCounter.objects.filter(window_start__lt=(now or timezone.now()) - 2 * WINDOW).delete()
+    return deleted

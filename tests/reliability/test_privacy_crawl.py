@@ -1,0 +1,233 @@
+"""Promise 4: private stays private.
+
+Reports are filed with a distinctive name, phone and email, phone photos whose EXIF holds a GPS
+position, a camera serial and an owner's name, and staff add an internal note and an assignee. Then
+every public output is crawled (pages in both languages, the REST API including exports, statistics,
+the routing preview's duplicates and the answer to someone else's submission, Open311 in XML and JSON
+with extensions, every OGC API collection in JSON and HTML, and any GET operation of the OpenAPI schema
+that needs no parameters, so a new public endpoint is crawled without being listed here) and none of
+those secrets may appear. Photo files are downloaded: no EXIF, no XMP, and none of the GPS values.
+"""
+
+import io
+import json
+import struct
+from fractions import Fraction
+
+import httpx
+import pytest
+from PIL import Image
+
+from tests import images
+from tests.conftest import ARTIFACTS
+
+from .conftest import auth
+
+pytestmark = pytest.mark.django_db
+
+NAME = "Sulastri Privasi-Rahasia-7731"
+PHONE = "0813 7731 0199"
+EMAIL = "rahasia.7731@privasi-contoh.id"
+NOTE = "Catatan internal rahasia 7731: pelapor kerabat kepala dinas"
+# Where the crawl's photos were taken: a position of its own (other tests pin reports at the default
+# photo position, tests/images.GPS, on purpose), sought as text at the 7 decimals locations use.
+GPS = {1: "S", 2: (7.0, 53.0, 12.34), 3: "E", 4: (112.0, 32.0, 7.77)}
+GPS_TEXT = [f"-{7 + 53 / 60 + 12.34 / 3600:.7f}", f"{112 + 32 / 60 + 7.77 / 3600:.7f}"]
+PINS = [(112.5246, -7.8712), (112.5251, -7.8716)]
+
+
+def secrets() -> list[str]:
+    return [
+        NAME,
+        "Privasi-Rahasia",
+        PHONE,
+        PHONE.replace(" ", ""),
+        "7731 0199",
+        EMAIL,
+        "rahasia.7731",
+        NOTE,
+        "kerabat kepala dinas",
+        images.OWNER,
+        images.SERIAL,
+        "dishub-crew",  # the assignee: a person's name stays inside the agency
+        *GPS_TEXT,
+    ]
+
+
+def gps_rational_bytes() -> list[tuple[bytes, bytes]]:
+    """The GPS degrees, minutes and seconds as EXIF stores them: unsigned rationals, (little, big endian)."""
+    found = []
+    for triple in (GPS[2], GPS[4]):
+        for value in triple:
+            fraction = Fraction(value).limit_denominator(1_000_000)
+            found.append(tuple(struct.pack(f"{order}II", fraction.numerator, fraction.denominator) for order in "<>"))
+    return found
+
+
+@pytest.fixture(scope="module")
+def seeded(server, staff_users) -> list[dict]:
+    """Two street-light reports (Dishub) with contact and EXIF photos, an internal note, an assignee,
+    a public reply; committed through the real server."""
+    reports = []
+    admin = auth(staff_users["admin-test"])
+    for lon, lat in PINS:
+        response = httpx.post(
+            f"{server}/api/reports/",
+            data={
+                "category": "pju-mati",
+                "geometry": json.dumps({"type": "Point", "coordinates": [lon, lat]}),
+                "answers": json.dumps({"problem": "out"}),
+                "description": "Lampu jalan mati, uji privasi.",
+                "reporter_name": NAME,
+                "reporter_phone": PHONE,
+                "reporter_email": EMAIL,
+            },
+            files=[
+                ("photos", ("IMG_0001.jpg", images.phone_photo(gps=GPS), "image/jpeg")),
+                ("photos", ("IMG_0002.webp", images.phone_photo(image_format="WEBP", gps=GPS), "image/webp")),
+            ],
+            timeout=60,
+        )
+        assert response.status_code == 201, response.text
+        report = response.json()["properties"]
+        base = f"{server}/api/reports/{report['id']}"
+        for body in ({"message": NOTE, "internal": True}, {"message": "Akan kami periksa.", "internal": False}):
+            assert httpx.post(f"{base}/comments/", json=body, headers=admin, timeout=60).status_code == 200
+        assigned = httpx.post(f"{base}/assign/", json={"version": 1, "assignee": "dishub-crew"}, headers=admin)
+        assert assigned.status_code == 200, assigned.text
+        reports.append(httpx.get(f"{server}/api/reports/{report['id']}/", timeout=60).json()["properties"])
+    return reports
+
+
+def test_the_secrets_are_stored(seeded, api, staff_users):
+    """Otherwise a crawl finding nothing would prove nothing."""
+    private = api.get(f"/api/staff/reports/{seeded[0]['id']}/", headers=auth(staff_users["admin-test"])).json()
+    assert private["properties"]["contact"] == {"name": NAME, "phone": PHONE, "email": EMAIL}
+    assert NOTE in json.dumps(private, ensure_ascii=False)
+    assert private["properties"]["assigned_to"] == "dishub-crew"
+    assert len(seeded[0]["photos"]) == 2
+
+
+def _public_paths(api, seeded) -> list[tuple[str, dict]]:
+    """(path, headers) of every public output, discovered where the API lists them."""
+    json_headers = {"Accept": "application/json"}
+    html_headers = {"Accept": "text/html"}
+    codes = [report["tracking_code"] for report in seeded]
+    ids = [report["id"] for report in seeded]
+    paths = []
+    for prefix in ("", "/en"):
+        paths += [f"{prefix}/", f"{prefix}/lapor/", f"{prefix}/lacak/", f"{prefix}/statistik/"]
+        paths += [f"{prefix}/laporan/{code}/" for code in codes]
+        paths += [f"{prefix}/lacak/?kode={code}" for code in codes]
+    paths += [
+        "/api/reports/?page_size=1000",
+        "/api/reports/map/",
+        "/api/reports/export.geojson",
+        "/api/reports/export.csv",
+        "/api/categories/",
+        "/api/agencies/",
+        f"/api/areas/?lon={PINS[0][0]}&lat={PINS[0][1]}",
+        "/api/boundaries/?kind=kota,kecamatan,desa",
+        "/api/geocode/?q=Sisir",
+        f"/api/geocode/?q={NAME[:20]}",
+        "/api/stats/hotspots/assets/",
+        "/api/stats/hotspots/clusters/",
+    ]
+    paths += [f"/api/stats/?group={group}" for group in ("agency", "kecamatan", "desa", "category", "month")]
+    paths += [f"/api/reports/{pk}/" for pk in ids] + [f"/api/reports/track/{code}/" for code in codes]
+    for fmt in ("xml", "json"):
+        paths += [
+            f"/open311/v2/discovery.{fmt}",
+            f"/open311/v2/services.{fmt}",
+            f"/open311/v2/services/pju-mati.{fmt}",
+            f"/open311/v2/requests.{fmt}?extensions=true",
+            f"/open311/v2/requests.{fmt}?extensions=true&service_request_id={','.join(map(str, ids))}",
+            f"/open311/v2/servicerequestupdates.{fmt}",
+        ]
+        paths += [f"/open311/v2/requests/{pk}.{fmt}?extensions=true" for pk in ids]
+        paths += [f"/open311/v2/tokens/{code}.{fmt}" for code in codes]
+    collections = api.get("/ogcapi/collections", headers=json_headers).json()["collections"]
+    assert {"reports", "areas"} <= {c["id"] for c in collections}
+    paths += ["/ogcapi/", "/ogcapi/api", "/ogcapi/conformance", "/ogcapi/collections"]
+    for collection in collections:
+        paths += [
+            f"/ogcapi/collections/{collection['id']}",
+            f"/ogcapi/collections/{collection['id']}/items?limit=10000",
+        ]
+    paths += [f"/ogcapi/collections/reports/items/{pk}" for pk in ids]
+    # Every GET operation of the API schema that needs no parameter, whatever it is.
+    schema = api.get("/api/schema/", headers={"Accept": "application/vnd.oai.openapi+json"}).json()
+    for path, operations in schema["paths"].items():
+        get = operations.get("get")
+        if get and "{" not in path and not any(p.get("required") for p in get.get("parameters", [])):
+            paths.append(path)
+    both = [(path, json_headers) for path in paths] + [
+        (path, html_headers) for path in paths if path.startswith("/ogcapi/")
+    ]
+    return sorted(set((p, tuple(h.items())) for p, h in both))
+
+
+def test_no_public_output_reveals_the_reporter_or_internal_work(api, seeded):
+    checked = []
+    for path, headers in _public_paths(api, seeded):
+        response = api.get(path, headers=dict(headers), follow_redirects=True)
+        if response.status_code != 200:
+            continue  # e.g. an operation that needs staff: not a public output
+        for secret in secrets():
+            assert secret not in response.text, (path, secret)
+        checked.append(path)
+    # The crawl really read the reports and the interfaces, not only error pages.
+    assert len(checked) >= 90, len(checked)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "privacy-crawl.json").write_text(json.dumps({"outputs_read": len(checked), "secrets": len(secrets())}))
+    for needed in (
+        "/api/reports/export.csv",
+        "/open311/v2/requests.xml?extensions=true",
+        f"/laporan/{seeded[0]['tracking_code']}/",
+    ):
+        assert needed in checked
+    detail = api.get(f"/api/reports/{seeded[0]['id']}/").json()
+    assert "Akan kami periksa." in json.dumps(detail, ensure_ascii=False)  # the public reply is public
+
+
+def test_duplicate_suggestions_reveal_nothing(api, seeded):
+    """The routing preview and a new submission show others' nearby reports: public fields only."""
+    body = {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": list(PINS[0])},
+        "properties": {"category": "pju-mati", "answers": {"problem": "out"}},
+    }
+    preview = api.post("/api/routing/preview/", json=body)
+    created = api.post("/api/reports/", json=body)
+    for response in (preview, created):
+        assert response.status_code in (200, 201), response.text
+        assert seeded[0]["tracking_code"] in response.text  # the nearby report is offered
+        for secret in secrets():
+            assert secret not in response.text, secret
+
+
+def test_photo_files_carry_no_exif_and_no_gps(api, seeded):
+    downloaded = 0
+    for report in seeded:
+        for photo in report["photos"]:
+            for url in (photo["url"], photo["thumbnail_url"]):
+                response = api.get(url)
+                assert response.status_code == 200, url
+                data = response.content
+                image = Image.open(io.BytesIO(data))
+                assert not image.getexif(), url
+                assert "exif" not in image.info and "xmp" not in image.info, url
+                for marker in (
+                    b"Exif\x00\x00",
+                    b"http://ns.adobe.com/xap",
+                    images.OWNER.encode(),
+                    images.SERIAL.encode(),
+                ):
+                    assert marker not in data, (url, marker)
+                for rational in (encoded for pair in gps_rational_bytes() for encoded in pair):
+                    assert rational not in data, (url, rational)
+                downloaded += 1
+    assert downloaded == 8
+    # The same rationals are in the original: the check can see them.
+    original = images.phone_photo(gps=GPS)
+    assert all(little in original or big in original for little, big in gps_rational_bytes())
