@@ -42,6 +42,20 @@ class Geography(Func):
         super().__init__(_as_expression(expression), **extra)
 
 
+class Longitude(Func):
+    """A point's longitude as a number (`ST_X`): rows for JSON without building GEOS objects."""
+
+    function = "ST_X"
+    output_field = models.FloatField()
+
+
+class Latitude(Func):
+    """A point's latitude as a number (`ST_Y`)."""
+
+    function = "ST_Y"
+    output_field = models.FloatField()
+
+
 class GeographyDistance(Func):
     """Distance in metres on the spheroid (`ST_Distance(geography, geography)`)."""
 

@@ -11,8 +11,10 @@ import io
 from collections.abc import Iterator
 
 from django.contrib.gis.db.models.functions import AsGeoJSON
-from django.db.models import Case, F, FloatField, Func, JSONField, Q, QuerySet, TextField, Value, When
+from django.db.models import Case, F, Func, JSONField, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Cast, JSONObject
+
+from districts.spatial import Latitude, Longitude
 
 from .models import Report
 
@@ -100,8 +102,8 @@ def csv_chunks(reports: QuerySet[Report], *, private_agencies=None) -> Iterator[
     condition = _private_condition(private_agencies)
     columns = list(CSV_COLUMNS) + (PRIVATE_COLUMNS if condition is not None else [])
     annotations = {
-        "lon": Func(F("location"), function="ST_X", output_field=FloatField()),
-        "lat": Func(F("location"), function="ST_Y", output_field=FloatField()),
+        "lon": Longitude("location"),
+        "lat": Latitude("location"),
         "wkt": Func(F("geometry"), PRECISION, function="ST_AsText", output_field=TextField()),
         **{f"p_{name}": expression for name, expression in PUBLIC_PROPERTIES.items()},
     }

@@ -6,7 +6,7 @@ from django.contrib.gis.geos import Point
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from districts.spatial import GeographyDistance, GeographyDWithin, GeographyKnn
+from districts.spatial import GeographyDistance, GeographyDWithin, GeographyKnn, Latitude, Longitude
 
 from .models import Category, CategoryQuestion, Report, ReportDocument, ReportPhoto, ReportUpdate
 from .workflow import OPEN_STATUSES
@@ -183,13 +183,13 @@ def report_nearby_for_staff(
     rows = (
         Report.objects.filter(pk__in=nearest)
         .filter(GeographyDWithin("location", point, radius_m))
-        .annotate(distance_m=GeographyDistance("location", point))
+        .annotate(distance_m=GeographyDistance("location", point), lon=Longitude("location"), lat=Latitude("location"))
         # KNN walks the index by sphere distance, the distance shown is on the spheroid: the two can
         # swap neighbours decimetres apart, so the page is ordered by the one shown.
         .order_by("distance_m")
         .values_list(
             "pk", "tracking_code", "status", "category__code", "category__name", "category__name_en",
-            "description", "location", "distance_m", "resolve_due", "version", "agency__code",
+            "description", "lon", "lat", "distance_m", "resolve_due", "version", "agency__code",
         )
     )  # fmt: skip
     now = timezone.now()
@@ -200,14 +200,14 @@ def report_nearby_for_staff(
             "status": status,
             "category": {"code": category, "name": name, "name_en": name_en},
             "description": description[:300],
-            "location": [round(location.x, 7), round(location.y, 7)],
+            "location": [round(lon, 7), round(lat, 7)],
             "distance_m": round(distance, 1),
             "resolve_due": due.isoformat() if due else None,
             "overdue": bool(due and due < now),
             "version": version,
             "agency": agency,
         }
-        for pk, code, status, category, name, name_en, description, location, distance, due, version, agency in rows
+        for pk, code, status, category, name, name_en, description, lon, lat, distance, due, version, agency in rows
     ]
 
 
