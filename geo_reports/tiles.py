@@ -86,12 +86,12 @@ FROM ({reports}) r
 CROSS JOIN LATERAL (SELECT ST_X(g) AS x, ST_Y(g) AS y FROM ST_Transform(r.loc, 3857) g) m
 """
 
-# Cells from the kept counts, merged from a finer zoom where needed (shift > 0).
+# Cells from the kept counts, merged from a finer zoom where needed (shift > 0). At the zooms that
+# have their own counts the cells are the rows' own, so the index's order serves the grouping.
 KEPT_CELLS_SQL = """
-SELECT cx >> {shift} AS gx, cy >> {shift} AS gy, status, n, sx, sy
+SELECT {gx} AS gx, {gy} AS gy, status, n, sx, sy
 FROM geo_reports_mapcell
-WHERE z = {level} AND cx BETWEEN {x0} AND {x1} AND cy BETWEEN {y0} AND {y1}
-  AND status = ANY(%s)
+WHERE z = {level} AND cx BETWEEN {x0} AND {x1} AND cy BETWEEN {y0} AND {y1}{statuses}
   AND category_id IN (SELECT id FROM geo_reports_category WHERE is_public AND (%s::text[] IS NULL OR code = ANY(%s)))
 """
 
@@ -163,8 +163,15 @@ def _kept_cells(scope: CellScope, z: int, x: int, y: int) -> tuple[str, list]:
         "y0": (y * cells - 1) << shift,
         "y1": (((y + 1) * cells + 1) << shift) - 1,
     }
-    sql = KEPT_CELLS_SQL.format(shift=shift, level=level, **bounds)
-    return sql, [scope.statuses, scope.categories, scope.categories]
+    every_status = set(scope.statuses) >= set(Status.values)
+    sql = KEPT_CELLS_SQL.format(
+        gx=f"cx >> {shift}" if shift else "cx",
+        gy=f"cy >> {shift}" if shift else "cy",
+        statuses="" if every_status else "\n  AND status = ANY(%s)",
+        level=level,
+        **bounds,
+    )
+    return sql, [*([] if every_status else [scope.statuses]), scope.categories, scope.categories]
 
 
 def _report_cells(reports: QuerySet, z: int, x: int, y: int) -> tuple[str, list]:
