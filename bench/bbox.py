@@ -18,6 +18,8 @@ def main():
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--size", type=float, default=0.01)
     parser.add_argument("--page", type=int, default=100)
+    # One worker, like the SQL side's one connection (see _setup.app_server).
+    parser.add_argument("--workers", type=int, default=1, help="gunicorn workers")
     args = parser.parse_args()
     django_setup()
 
@@ -47,7 +49,7 @@ def main():
 
         return call
 
-    with app_server() as app, tipg_server() as tipg, httpx.Client(timeout=60) as http:
+    with app_server(workers=args.workers) as app, tipg_server() as tipg, httpx.Client(timeout=60) as http:
         samples = alternate(
             {
                 "app /api/reports/": page("app", f"{app.url}/api/reports/", {"page_size": args.page}, "count"),
@@ -61,9 +63,9 @@ def main():
     ratio = rows[0]["median_ms"] / rows[1]["median_ms"]
     print(f"A page of {args.page} reports in a {args.size} degree box, {args.requests} boxes\n")
     print(table(rows, ["what", "n", "median_ms", "p95_ms"]))
-    print(f"\nratio (median): {ratio:.2f}x (target <= 1.0); reports matched per box: app "
+    print(f"\nratio (median): {ratio:.2f}x (no target set); reports matched per box: app "
           f"{matched['app'] / (args.requests + 1):.0f}, tipg {matched['tipg'] / (args.requests + 1):.0f}")  # fmt: skip
-    write("bbox", rows, {"ratio_median": ratio, "target": 1.0})
+    write("bbox", rows, {"ratio_median": ratio, "target": None})
 
 
 if __name__ == "__main__":

@@ -45,7 +45,7 @@ def city_points(count: int, seed: int) -> list[tuple[float, float]]:
     points = []
     while len(points) < count:
         x, y = rng.uniform(min_x, max_x), rng.uniform(min_y, max_y)
-        if city.contains_xy(x, y):
+        if shapely.contains_xy(city, x, y):
             points.append((x, y))
     return points
 
@@ -96,7 +96,11 @@ def main():
 
     points = city_points(20_000, args.seed)
     with app_server(workers=args.workers) as app:
-        categories = [c for c in httpx.get(f"{app.url}/api/categories/").json() if "point" in c["geometry_kinds"]]
+        categories = [
+            c
+            for c in httpx.get(f"{app.url}/api/categories/").json()
+            if "Point" in c["geometry_kinds"] and not c["documents_required"]  # permits need a PDF
+        ]
         rng = random.Random(args.seed)
         bodies = itertools.cycle(
             {

@@ -37,6 +37,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--seed", type=int, default=11)
+    # One worker, like the SQL side's one connection (see _setup.app_server).
+    parser.add_argument("--workers", type=int, default=1, help="gunicorn workers")
     args = parser.parse_args()
     django_setup()
 
@@ -52,7 +54,8 @@ def main():
             [args.requests],
         )
         points = [(lon + rng.uniform(-0.0027, 0.0027), lat + rng.uniform(-0.0027, 0.0027)) for lon, lat in cursor]
-    with app_server() as app, httpx.Client(base_url=app.url, headers={"Authorization": f"Token {token}"}) as http:
+    headers = {"Authorization": f"Token {token}"}
+    with app_server(workers=args.workers) as app, httpx.Client(base_url=app.url, headers=headers) as http:
         state = {"i": 0, "j": 0, "mismatches": 0, "found": 0}
         answers = {}
 

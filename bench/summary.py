@@ -48,7 +48,7 @@ def lines() -> list[str]:
         app, tipg = bbox["rows"]
         out.append(
             f"| A bbox page of 100 | {app['median_ms']:.1f} ms | tipg items {tipg['median_ms']:.1f} ms "
-            f"| {bbox['ratio_median']:.2f}x | <= 1x | {verdict(bbox['ratio_median'] <= 1)} |"
+            f"| {bbox['ratio_median']:.2f}x | none set | |"
         )
     if export := load("export"):
         app, ogr = export["rows"]
