@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
@@ -255,9 +256,13 @@ class MapFilterMixin:
     def get_queryset(self):
         return selectors.report_public()
 
-    def cell_scope(self, reports) -> tiles.CellScope | None:
-        filterset = DjangoFilterBackend().get_filterset(self.request, reports, self)
-        return tiles.cell_scope(filterset) if filterset.is_valid() else None
+    def map_reports(self) -> tuple[QuerySet, tiles.CellScope | None]:
+        """The matching public reports and the same filters in kept counts, from one filterset
+        (the list's filters refuse bad values the same way)."""
+        filterset = DjangoFilterBackend().get_filterset(self.request, self.get_queryset(), self)
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        return filterset.qs, tiles.cell_scope(filterset)
 
 
 class ReportCountApi(MapFilterMixin, generics.GenericAPIView):
@@ -265,8 +270,8 @@ class ReportCountApi(MapFilterMixin, generics.GenericAPIView):
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request):
-        reports = self.filter_queryset(self.get_queryset())
-        return Response({"count": tiles.report_count(reports=reports, scope=self.cell_scope(reports))})
+        reports, scope = self.map_reports()
+        return Response({"count": tiles.report_count(reports=reports, scope=scope)})
 
 
 class ReportTileApi(MapFilterMixin, generics.GenericAPIView):
@@ -276,9 +281,9 @@ class ReportTileApi(MapFilterMixin, generics.GenericAPIView):
 
     @extend_schema(responses={(200, "application/vnd.mapbox-vector-tile"): OpenApiTypes.BINARY})
     def get(self, request, z: int, x: int, y: int):
-        reports = self.filter_queryset(self.get_queryset())
+        reports, scope = self.map_reports()
         try:
-            tile = tiles.report_tile(reports=reports, z=z, x=x, y=y, scope=self.cell_scope(reports))
+            tile = tiles.report_tile(reports=reports, z=z, x=x, y=y, scope=scope)
         except tiles.TileOutOfRange:
             raise Http404 from None
         etag = '"' + hashlib.sha256(tile).hexdigest()[:32] + '"'
