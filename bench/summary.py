@@ -41,7 +41,8 @@ def lines() -> list[str]:
             out.append(
                 f"| Tile z{row['zoom']} (central Batu) | {row['app_ms']:.1f} ms, {row['app_features']:,} features "
                 f"for {row['app_reports']:,} reports | tipg {row['tipg_ms']:.1f} ms ({row['tipg_features']:,} "
-                f"features); raw SQL {row['sql_ms']:.1f} ms | {row['app/tipg']:.2f}x tipg, {row['app/sql']:.2f}x SQL "
+                f"features; the app beside it {row['app_beside_tipg_ms']:.1f} ms); raw SQL {row['sql_ms']:.1f} ms "
+                f"| {row['app/tipg']:.2f}x tipg, {row['app/sql']:.2f}x SQL "
                 f"| <= 1x tipg, <= 1.5x SQL | {verdict(ok)} |"
             )
     if bbox := load("bbox"):
