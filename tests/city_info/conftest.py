@@ -41,7 +41,11 @@ def auth(token: str) -> dict[str, str]:
 
 
 def wider_than_the_phone(page) -> list[str]:
-    """Elements that stick out to the right of a 360 px page (empty when the page fits)."""
+    """Elements that stick out to the right of a 360 px page (empty when the page fits).
+
+    Measured once the page has loaded: a click that submits a form returns while the next page is
+    still arriving, and a layout taken before site.css applies is not the one people see."""
+    page.wait_for_load_state("load")
     return page.evaluate(
         """() => document.documentElement.scrollWidth <= 360 ? [] : Array.from(document.querySelectorAll('body *'))
             .filter(e => e.getBoundingClientRect().right > 360.5)

@@ -61,12 +61,14 @@ def new_phone(chromium, server):
 
 
 def screenshot(page, name: str) -> None:
+    page.wait_for_load_state("load")  # the page as people see it, with every stylesheet applied
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
 def axe_violations(page) -> list[dict]:
-    """Serious and critical accessibility problems found by axe-core on the current page."""
+    """Serious and critical accessibility problems found by axe-core on the current page, once loaded."""
+    page.wait_for_load_state("load")
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     return [
