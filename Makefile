@@ -5,7 +5,7 @@ PYTHON := .venv/bin/python
 MANAGE := $(PYTHON) manage.py
 PYTEST_ARGS ?=
 
-.PHONY: run test bench setup setup-browser prepare lint db-start db-stop db-status psql clean-db
+.PHONY: run test bench figures setup setup-browser prepare lint db-start db-stop db-status psql clean-db
 
 run: setup prepare
 	$(MANAGE) load_demo
@@ -17,6 +17,10 @@ test: setup-browser prepare
 # Benchmarks against PostGIS, tipg and ogr2ogr at 1,000,000 reports (bench/run.sh; not in `make test`).
 bench:
 	bench/run.sh
+
+# README.md's benchmark and reliability figures, from bench/results/ and the proofs' latest records.
+figures:
+	$(PYTHON) scripts/figures.py
 
 setup:
 	scripts/setup.sh
@@ -32,6 +36,7 @@ prepare:
 
 lint:
 	$(PYTHON) -m ruff check .
+	.venv/bin/lint-imports --no-cache
 	$(MANAGE) makemigrations --check --dry-run
 
 db-start:

@@ -24,7 +24,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from geo_reports.pagination import FeaturePagination
+from common.pagination import FeaturePagination
 
 from . import policy, selectors, services
 from .policy import Kind

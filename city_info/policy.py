@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from districts.models import Agency, Membership
-from geo_reports.policy import is_staff_member, memberships
+from districts.selectors import is_staff_member, memberships
 
 Role = Membership.Role
 

@@ -12,20 +12,18 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
+from common.text import clean_text
 from districts.models import Agency, Area
-from geo_reports.serializers import GeoJSONGeometryField, clean_text
+from districts.serializers import (
+    AgencyBriefSerializer,
+    AreaBriefSerializer,
+    GeoJSONGeometryField,
+    geojson_geometry_schema,
+)
 
 from .models import Announcement, Commodity, Event, JobVacancy, Market, Price
 
 MAX_DAYS = 365
-
-
-def _agency(agency: Agency) -> dict:
-    return {"code": agency.code, "name": agency.name, "short_name": agency.short_name}
-
-
-def _area(area: Area | None) -> dict | None:
-    return {"code": area.code, "name": area.name, "kind": area.kind, "label": area.label} if area else None
 
 
 def _page_url(name: str, pk: int) -> str | None:
@@ -164,7 +162,7 @@ class PriceQuerySerializer(serializers.Serializer):
 
 
 class EventFeatureSerializer(GeoFeatureModelSerializer):
-    agency = serializers.SerializerMethodField()
+    agency = AgencyBriefSerializer(read_only=True)
     organiser = serializers.CharField(read_only=True)
     url = serializers.SerializerMethodField()
 
@@ -182,15 +180,12 @@ class EventFeatureSerializer(GeoFeatureModelSerializer):
         feature["properties"] = {"id": instance.pk, **feature["properties"]}
         return feature
 
-    def get_agency(self, event) -> dict:
-        return _agency(event.agency)
-
     def get_url(self, event) -> str | None:
         return _page_url("city_info:event-detail", event.pk)
 
 
 class JobFeatureSerializer(GeoFeatureModelSerializer):
-    agency = serializers.SerializerMethodField()
+    agency = AgencyBriefSerializer(read_only=True)
     is_open = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
 
@@ -208,9 +203,6 @@ class JobFeatureSerializer(GeoFeatureModelSerializer):
         feature["properties"] = {"id": instance.pk, **feature["properties"]}
         return feature
 
-    def get_agency(self, job) -> dict:
-        return _agency(job.agency)
-
     def get_is_open(self, job) -> bool:
         from django.utils import timezone
 
@@ -225,8 +217,8 @@ class AnnouncementFeatureSerializer(GeoFeatureModelSerializer):
     3 m); else null. `area` names the area either way."""
 
     kind_label = serializers.CharField(source="get_kind_display")
-    agency = serializers.SerializerMethodField()
-    area = serializers.SerializerMethodField()
+    agency = AgencyBriefSerializer(read_only=True)
+    area = AreaBriefSerializer(read_only=True, allow_null=True)
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -246,12 +238,6 @@ class AnnouncementFeatureSerializer(GeoFeatureModelSerializer):
         feature["properties"] = {"id": instance.pk, **feature["properties"]}
         return feature
 
-    def get_agency(self, announcement) -> dict:
-        return _agency(announcement.agency)
-
-    def get_area(self, announcement) -> dict | None:
-        return _area(announcement.area)
-
     def get_url(self, announcement) -> str | None:
         return _page_url("city_info:announcement-detail", announcement.pk)
 
@@ -266,13 +252,10 @@ class AnnouncementFeatureSchema(GeoFeatureModelSerializerExtension):
     def map_serializer(self, auto_schema, direction):
         schema = super().map_serializer(auto_schema, direction)
         schema["properties"]["geometry"] = {
-            "type": "object",
+            **geojson_geometry_schema(
+                ["Point", "Polygon", "MultiPolygon"], "The announcement's point, or its area's outline."
+            ),
             "nullable": True,
-            "required": ["type", "coordinates"],
-            "properties": {
-                "type": {"type": "string", "enum": ["Point", "Polygon", "MultiPolygon"]},
-                "coordinates": {"type": "array", "items": {}},
-            },
         }
         return schema
 
@@ -308,7 +291,7 @@ class MarketFeatureSerializer(GeoFeatureModelSerializer):
     """A market with the latest price of each commodity (passed in the context as `latest`:
     market id → prices, so that a list costs one query)."""
 
-    desa = serializers.SerializerMethodField()
+    desa = AreaBriefSerializer(read_only=True)
     latest_prices = serializers.SerializerMethodField()
 
     class Meta:
@@ -322,10 +305,8 @@ class MarketFeatureSerializer(GeoFeatureModelSerializer):
         feature["properties"] = {"id": instance.pk, **feature["properties"]}
         return feature
 
-    def get_desa(self, market) -> dict:
-        return _area(market.desa)
-
-    def get_latest_prices(self, market) -> list[dict]:
+    @extend_schema_field(LatestPriceSerializer(many=True))
+    def get_latest_prices(self, market):
         prices = self.context.get("latest", {}).get(market.pk, [])
         return LatestPriceSerializer(
             sorted(prices, key=lambda p: (p.commodity.order, p.commodity.name)), many=True

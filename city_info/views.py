@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from districts.selectors import city_area
+from districts.selectors import city_bounds
 
 from . import policy, selectors
 from .policy import Kind
@@ -23,14 +23,6 @@ from .serializers import (
 )
 
 TREND_DAYS = 30
-
-
-def _city_bounds() -> list[list[float]] | None:
-    city = city_area()
-    if city is None:
-        return None
-    min_x, min_y, max_x, max_y = city.geom.extent
-    return [[min_y, min_x], [max_y, max_x]]
 
 
 def _strings() -> dict[str, str]:
@@ -50,8 +42,8 @@ def _map_config(kind: str, features: list[dict], **extra) -> dict:
     return {
         "kind": kind,
         "features": {"type": "FeatureCollection", "features": [f for f in features if f.get("geometry")]},
-        "bounds": _city_bounds(),
-        "api": {"boundaries": reverse("districts:boundaries")},
+        "bounds": city_bounds(),
+        "api": {"boundaries": reverse("maps:boundaries")},
         "strings": _strings(),
         **extra,
     }

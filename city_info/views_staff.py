@@ -22,13 +22,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
-from geo_reports.policy import staff_agencies
+from districts.selectors import city_bounds, staff_agencies
 
 from . import policy, selectors, services
 from .forms import AnnouncementForm, EventForm, JobForm, PriceSurveyForm
 from .models import Announcement, Event, JobVacancy, Market, Price
 from .policy import Kind
-from .views import _city_bounds
 
 
 @dataclass(frozen=True)
@@ -219,8 +218,8 @@ def item_edit(request, kind: str, pk: int | None = None):
             "form": form,
             "title": spec.edit_title if item else spec.new_title,
             "page_config": {
-                "bounds": _city_bounds(),
-                "api": {"boundaries": reverse("districts:boundaries")},
+                "bounds": city_bounds(),
+                "api": {"boundaries": reverse("maps:boundaries")},
                 "strings": {"pin": _("Chosen place")},
             },
         },

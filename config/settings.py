@@ -54,8 +54,12 @@ INSTALLED_APPS = [
     "leaflet",
     "django_tasks",
     "django_tasks_db",
+    "common",
     "districts",
     "geo_reports",
+    "notifications",
+    "maps",
+    "analytics",
     "web",
     "open311",
     "ogcapi",
@@ -68,9 +72,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "config.middleware.ApiLanguageMiddleware",
-    "config.middleware.RefuseNulMiddleware",
-    "config.middleware.DatabaseUnavailableMiddleware",
+    "common.middleware.ApiLanguageMiddleware",
+    "common.middleware.RefuseNulMiddleware",
+    "common.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -118,6 +122,8 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# The tests' database (made and dropped by the test run); two runs side by side need two names.
+DATABASES["default"]["TEST"] = {"NAME": os.environ.get("LAPOR_TEST_DATABASE") or None}
 DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
 # The app's queries are short, and map tiles at a million reports are judged "expensive" by the
 # planner, which then spends longer compiling them (JIT) than running them.
@@ -221,7 +227,7 @@ LAPOR_NOMINATIM_URL = os.environ.get("LAPOR_NOMINATIM_URL", "nominatim.openstree
 LAPOR_NOMINATIM_USER_AGENT = os.environ.get("LAPOR_NOMINATIM_USER_AGENT", "lapor-batu")
 
 # --- Background work and notifications --------------------------------------------------------
-# Notifications are rows (geo_reports.Notification) sent by the worker (`manage.py db_worker`,
+# Notifications are rows (notifications.Notification) sent by the worker (`manage.py db_worker`,
 # started by `make run`) through django-tasks' database backend; nothing is lost while a mail
 # server or gateway is down: a failed send is retried with doubling delays.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -249,7 +255,7 @@ else:
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PARSER_CLASSES": [
-        "config.parsers.JSONParser",
+        "common.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
@@ -260,9 +266,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "EXCEPTION_HANDLER": "config.api_errors.exception_handler",
+    "EXCEPTION_HANDLER": "common.errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
-    "DEFAULT_PAGINATION_CLASS": "geo_reports.pagination.FeaturePagination",
+    "DEFAULT_PAGINATION_CLASS": "common.pagination.FeaturePagination",
     "PAGE_SIZE": 100,
 }
 SPECTACULAR_SETTINGS = {
@@ -277,11 +283,21 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # The acknowledge and resolve units are one choice set; name it once.
-    "ENUM_NAME_OVERRIDES": {"DeadlineUnitEnum": "geo_reports.models.categories.DeadlineUnit"},
+    # One name per choice set: the acknowledge and resolve units share one; several models have a "kind".
+    "ENUM_NAME_OVERRIDES": {
+        "DeadlineUnitEnum": "geo_reports.models.categories.DeadlineUnit",
+        "AreaKindEnum": "districts.models.Area.Kind",
+        "AgencyKindEnum": "districts.models.Agency.Kind",
+        "CategoryKindEnum": "geo_reports.models.Category.Kind",
+        "TimelineKindEnum": "geo_reports.models.ReportUpdate.Kind",
+        "AnnouncementKindEnum": "city_info.models.Announcement.Kind",
+        "CategoryGroupEnum": "geo_reports.models.Category.Group",
+        "MapGroupEnum": "maps.serializers.MAP_GROUP_CHOICES",
+        "StatisticsGroupEnum": "analytics.serializers.GROUP_CHOICES",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "config.openapi.document_errors",
+        "common.openapi.document_errors",
     ],
 }
 

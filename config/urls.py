@@ -1,16 +1,19 @@
+"""The site's addresses. Each app brings its own URLs (included by name, never imported), and its own
+error format for its prefix (common.errors.register_interface, called from the app's ready())."""
+
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from geo_reports.views import photo_file
-
 from .health import healthz
 
 api_urlpatterns = [
     path("", include("districts.urls")),
     path("", include("geo_reports.urls")),
+    path("", include("maps.urls")),
+    path("", include("analytics.urls")),
     path("info/", include("city_info.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
@@ -20,7 +23,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/", include(api_urlpatterns)),
-    path("media/photos/<str:prefix>/<str:filename>", photo_file, name="photo-file"),
+    path("", include("geo_reports.urls_files")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("open311/v2/", include("open311.urls")),
     path("ogcapi/", include("ogcapi.urls")),
@@ -36,4 +39,4 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
-handler404 = "config.middleware.not_found"
+handler404 = "common.middleware.not_found"

@@ -1,17 +1,12 @@
-from django.utils.decorators import method_decorator
-from django.views.decorators.cache import cache_control
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .geocoding import search_places
-from .selectors import agency_list, areas_containing, boundaries
+from .selectors import agency_list, areas_containing
 from .serializers import (
     AgencySerializer,
     AreaFeatureSerializer,
-    BoundaryFeatureSerializer,
-    BoundaryQuerySerializer,
     PlaceQuerySerializer,
     PlaceSerializer,
     PointQuerySerializer,
@@ -36,20 +31,6 @@ class AgencyListApi(APIView):
     @extend_schema(responses=AgencySerializer(many=True))
     def get(self, request):
         return Response(AgencySerializer(agency_list(), many=True).data)
-
-
-@method_decorator(cache_control(public=True, max_age=3600), name="get")
-class BoundaryListApi(APIView):
-    """Area outlines for maps (`?kind=kota,kecamatan,desa`), simplified to about 3 m."""
-
-    @extend_schema(
-        parameters=[BoundaryQuerySerializer],
-        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="GeoJSON FeatureCollection of outlines")},
-    )
-    def get(self, request):
-        query = BoundaryQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        return Response(BoundaryFeatureSerializer(boundaries(kinds=query.validated_data["kind"]), many=True).data)
 
 
 class PlaceSearchApi(APIView):

@@ -249,6 +249,7 @@ class Membership(models.Model):
         ADMIN = "admin", _("Administrator")
 
     AGENCY_ROLES = (Role.OPERATOR, Role.CREW, Role.SUPERVISOR)
+    CITY_WIDE_ROLES = (Role.PLANNER, Role.ADMIN)
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="memberships"

@@ -1,9 +1,111 @@
+"""Shapes of places and agencies, in and out: the brief agency and area objects every report, event
+or announcement carries, the GeoJSON geometry input field, and longitude/latitude parameters."""
+
+from django.conf import settings
+from django.contrib.gis.geos import Point
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
+from common import geojson
+
 from .models import Agency, Area
+from .selectors import swapped_coordinates_hint
+
+
+class AgencyBriefSerializer(serializers.ModelSerializer):
+    """An agency as other objects name it."""
+
+    class Meta:
+        model = Agency
+        fields = ("code", "name", "short_name")
+
+
+class AreaBriefSerializer(serializers.ModelSerializer):
+    """An area as other objects name it; `label` is how the city writes it ("Desa Punten")."""
+
+    label = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Area
+        fields = ("code", "name", "kind", "label")
+
+
+POSITION = {"type": "array", "items": {"type": "number"}, "minItems": 2, "description": "[longitude, latitude]"}
+
+
+def geojson_geometry_schema(types: list[str], description: str) -> dict:
+    """The OpenAPI schema of a GeoJSON geometry of these types (RFC 7946): its coordinates are a
+    position (Point), a list of them (LineString), or lists of those (Polygon, MultiPolygon)."""
+    nesting = {"Point": 0, "LineString": 1, "Polygon": 2, "MultiPolygon": 3}
+    shapes = []
+    for depth in sorted({nesting[t] for t in types}):
+        shape = POSITION
+        for _level in range(depth):
+            shape = {"type": "array", "items": shape}
+        shapes.append(shape)
+    return {
+        "type": "object",
+        "description": description,
+        "required": ["type", "coordinates"],
+        "properties": {
+            "type": {"type": "string", "enum": types},
+            "coordinates": shapes[0] if len(shapes) == 1 else {"oneOf": shapes},
+        },
+    }
+
+
+def feature_collection_schema(*, description: str, geometry: dict, properties: dict) -> dict:
+    """The OpenAPI schema of a GeoJSON FeatureCollection whose features have this geometry and these
+    properties (each a schema), for answers built as data rather than by a serializer."""
+    feature = {
+        "type": "object",
+        "properties": {
+            "type": {"type": "string", "enum": ["Feature"]},
+            "id": {"type": "integer"},
+            "geometry": geometry,
+            "properties": {"type": "object", "properties": properties},
+        },
+    }
+    return {
+        "type": "object",
+        "description": description,
+        "properties": {
+            "type": {"type": "string", "enum": ["FeatureCollection"]},
+            "features": {"type": "array", "items": feature},
+        },
+    }
+
+
+@extend_schema_field(
+    geojson_geometry_schema(
+        ["Point", "LineString", "Polygon"],
+        "A GeoJSON geometry (Point, LineString or Polygon), WGS84 longitude/latitude.",
+    )
+)
+class GeoJSONGeometryField(serializers.Field):
+    """A geometry sent as GeoJSON (an object or its JSON text), read by common.geojson: one message per
+    fault, and for a pin given as [latitude, longitude] inside Kota Batu, a message saying so."""
+
+    default_error_messages = {
+        "required": _("The location (geometry) is required: place a pin on the map."),
+        "null": _("The location (geometry) is required: place a pin on the map."),
+    }
+
+    def to_internal_value(self, data):
+        try:
+            return geojson.parse(data)
+        except geojson.GeometryInputError as exc:
+            if exc.swapped and isinstance(data, dict) and data.get("type") == "Point":
+                hint = swapped_coordinates_hint(Point(*exc.swapped, srid=settings.LAPOR_SRID))
+                if hint is not None:
+                    raise serializers.ValidationError(hint, code="outside_city_swapped") from exc
+            raise serializers.ValidationError(str(exc.message), code=exc.code) from exc
+
+    def to_representation(self, value):  # pragma: no cover (input only)
+        return value.json
 
 
 class LongitudeField(serializers.FloatField):

@@ -9,20 +9,16 @@ import ipaddress
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Blocklist
+from common.errors import Refused
+
+from .models import Blocklist, RateCounter
 
 WINDOW = dt.timedelta(hours=1)
-
-
-class Refused(Exception):
-    """The request is refused: `status` 429 (with retry_after seconds) or 403."""
-
-    def __init__(self, status: int, message, retry_after: int | None = None):
-        super().__init__(str(message))
-        self.status, self.message, self.retry_after = status, message, retry_after
+TABLE = RateCounter._meta.db_table
 
 
 def client_ip(request) -> str:
@@ -45,8 +41,8 @@ def count_and_check(*, key: str, limit: int, now: dt.datetime | None = None) -> 
     window_start = now.replace(minute=0, second=0, microsecond=0)
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO geo_reports_ratecounter (key, window_start, count) VALUES (%s, %s, 1) "
-            "ON CONFLICT (key, window_start) DO UPDATE SET count = geo_reports_ratecounter.count + 1 "
+            f"INSERT INTO {TABLE} (key, window_start, count) VALUES (%s, %s, 1) "  # noqa: S608 (a constant)
+            f"ON CONFLICT (key, window_start) DO UPDATE SET count = {TABLE}.count + 1 "
             "RETURNING count",
             [key[:200], window_start],
         )
@@ -54,10 +50,11 @@ def count_and_check(*, key: str, limit: int, now: dt.datetime | None = None) -> 
     if count > limit:
         retry_after = int((window_start + WINDOW - now).total_seconds()) + 1
         raise Refused(
-            429,
             _("Too many submissions from here. Please try again in %(minutes)d minutes.")
             % {"minutes": max(1, retry_after // 60)},
-            retry_after,
+            status=429,
+            retry_after=retry_after,
+            code="rate_limited",
         )
 
 
@@ -66,32 +63,29 @@ def check_blocklist(*, ip: str = "", phone: str = "", email: str = "") -> None:
     values = [(kind, Blocklist.normalize(kind, value)) for kind, value in wanted if value]
     if not values:
         return
-    from django.db.models import Q
-
     query = Q()
     for kind, value in values:
         query |= Q(kind=kind, value=value)
     if Blocklist.objects.filter(query).exists():
         raise Refused(
-            403, _("Reports from this sender are not accepted. Contact Diskominfo Kota Batu if this is a mistake.")
+            _("Reports from this sender are not accepted. Contact Diskominfo Kota Batu if this is a mistake."),
+            status=403,
+            code="blocked",
         )
 
 
-def guard_report_submission(request, *, phone: str = "", email: str = "") -> None:
-    ip = client_ip(request)
+def guard_report_submission(*, ip: str, phone: str = "", email: str = "") -> None:
     check_blocklist(ip=ip, phone=phone, email=email)
     count_and_check(key=f"report:ip:{ip}", limit=settings.LAPOR_RATE_REPORTS)
 
 
-def guard_support(request, *, supporter: str) -> None:
-    ip = client_ip(request)
+def guard_support(*, ip: str, supporter: str) -> None:
     check_blocklist(ip=ip)
     count_and_check(key=f"support:{supporter}", limit=settings.LAPOR_RATE_SUPPORTS)
     count_and_check(key=f"support:ip:{ip}", limit=settings.LAPOR_RATE_SUPPORTS * 10)
 
 
-def forget_old_counters(*, now: dt.datetime | None = None) -> int:
-    from .models import RateCounter
-
-    deleted, _rows = RateCounter.objects.filter(window_start__lt=(now or timezone.now()) - 2 * WINDOW).delete()
+def forget_old_counters(now: dt.datetime) -> int:
+    """Housekeeping: counters of windows that have closed."""
+    deleted, _rows = RateCounter.objects.filter(window_start__lt=now - 2 * WINDOW).delete()
     return deleted

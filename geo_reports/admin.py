@@ -7,7 +7,6 @@ from .models import (
     Blocklist,
     Category,
     CategoryQuestion,
-    Notification,
     PublicHoliday,
     Report,
     ReporterContact,
@@ -133,25 +132,6 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     search_fields = ("report__tracking_code", "actor__username")
     date_hierarchy = "created_at"
     list_select_related = ("actor", "report")
-
-
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "channel", "event", "report", "state", "attempts", "next_attempt_at", "sent_at")
-    list_filter = ("state", "channel", "event")
-    search_fields = ("report__tracking_code",)
-    readonly_fields = (
-        "channel",
-        "report",
-        "agency",
-        "event",
-        "payload",
-        "attempts",
-        "last_error",
-        "created_at",
-        "sent_at",
-    )
-    list_select_related = ("report",)
 
 
 @admin.register(Blocklist)

@@ -7,3 +7,11 @@ class GeoReportsConfig(AppConfig):
 
     name = "geo_reports"
     verbose_name = _("Reports")
+
+    def ready(self):
+        from common import housekeeping
+
+        from .services.housekeeping import JOBS
+
+        for name, job in JOBS.items():
+            housekeeping.register(name, job)

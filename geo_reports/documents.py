@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
+from common.errors import ApplicationError
+
 from . import photos
 
 PDF_MAGIC = b"%PDF-"
@@ -28,10 +30,11 @@ IMAGE_TYPES = {".jpg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
 ACCEPT = ("application/pdf", *IMAGE_TYPES.values())
 
 
-class DocumentError(ValueError):
+class DocumentError(ApplicationError):
+    default_field = "documents"
+
     def __init__(self, message, code: str):
-        super().__init__(str(message))
-        self.message, self.code = message, code
+        super().__init__(message, code=code)
 
 
 @dataclass

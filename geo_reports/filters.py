@@ -1,59 +1,38 @@
 """Filters of the report list (and of the exports, which take the same parameters)."""
 
 import datetime as dt
-import math
 
 import django_filters
 from django.conf import settings
-from django.contrib.gis.geos import Polygon
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework.exceptions import ValidationError
 
+from common.bbox import parse_bbox
+from common.errors import ApplicationError
+from common.text import codes, printable
+
 from .models import Report, Status
 from .workflow import MAP_GROUPS
 
 
-def _codes(value: str) -> list[str]:
-    return [part.strip() for part in value.split(",") if part.strip()][:50]
-
-
-def parse_bbox(value: str) -> Polygon:
-    parts = value.split(",")
-    try:
-        numbers = [float(p) for p in parts]
-    except ValueError:
-        numbers = []
-    if len(numbers) != 4 or not all(math.isfinite(n) for n in numbers):
-        raise ValidationError({"bbox": [_("bbox must be four numbers: minLon,minLat,maxLon,maxLat.")]})
-    min_lon, min_lat, max_lon, max_lat = numbers
-    if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180 and -90 <= min_lat <= 90 and -90 <= max_lat <= 90):
-        raise ValidationError({"bbox": [_("bbox coordinates are out of range.")]})
-    if min_lon >= max_lon or min_lat >= max_lat:
-        raise ValidationError(
-            {"bbox": [_("bbox is reversed or empty: minLon must be below maxLon and minLat below maxLat.")]}
-        )
-    return _bbox_polygon(numbers)
+class StatusError(ApplicationError):
+    default_field = "status"
+    default_code = "unknown_status"
 
 
 def statuses_of(value: str) -> set[str]:
     """The statuses named by a `status` parameter: status codes and the map's groups, comma-separated."""
     statuses: set[str] = set()
-    for code in _codes(value):
+    for code in codes(value):
         if code in MAP_GROUPS:
             statuses.update(MAP_GROUPS[code])
         elif code in Status.values:
             statuses.add(code)
         else:
-            raise ValidationError({"status": [_("Unknown status %(status)s.") % {"status": code[:40]}]})
+            raise StatusError(_("Unknown status %(status)s.") % {"status": printable(code)})
     return statuses
-
-
-def _bbox_polygon(numbers) -> Polygon:
-    polygon = Polygon.from_bbox(numbers)
-    polygon.srid = settings.LAPOR_SRID
-    return polygon
 
 
 class MomentFilter(django_filters.IsoDateTimeFilter):
@@ -106,10 +85,10 @@ class ReportFilter(django_filters.FilterSet):
         return queryset.filter(status__in=statuses_of(value))
 
     def filter_category(self, queryset, name, value):
-        return queryset.filter(category__code__in=_codes(value))
+        return queryset.filter(category__code__in=codes(value))
 
     def filter_agency(self, queryset, name, value):
-        return queryset.filter(agency__code__in=_codes(value))
+        return queryset.filter(agency__code__in=codes(value))
 
     def filter_area(self, queryset, name, value):
         code = value.strip()

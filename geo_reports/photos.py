@@ -7,6 +7,7 @@ XMP and ICC comments are not stored or served. The GPS position is read first, s
 it as the report's location when no pin was placed.
 """
 
+import hashlib
 import io
 import warnings
 from dataclasses import dataclass
@@ -15,13 +16,16 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
+from common.errors import ApplicationError
+
 FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
 
 
-class PhotoError(ValueError):
+class PhotoError(ApplicationError):
+    default_field = "photos"
+
     def __init__(self, message, code: str):
-        super().__init__(str(message))
-        self.message, self.code = message, code
+        super().__init__(message, code=code)
 
 
 @dataclass
@@ -32,6 +36,7 @@ class ProcessedPhoto:
     width: int
     height: int
     gps: tuple[float, float] | None  # (lon, lat) from EXIF, never stored
+    source_sha256: str = ""  # of the bytes as sent: two uploads of one file are the same photo
 
 
 def _gps_from_exif(image: Image.Image) -> tuple[float, float] | None:
@@ -90,7 +95,9 @@ def process(upload) -> ProcessedPhoto:
             raise _too_many_pixels(0, 0) from exc
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
             raise not_an_image from exc
-    return _encode(upright, image_format, gps)
+    photo = _encode(upright, image_format, gps)
+    photo.source_sha256 = hashlib.sha256(data).hexdigest()
+    return photo
 
 
 def _too_many_pixels(width: int, height: int) -> PhotoError:

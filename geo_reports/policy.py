@@ -2,7 +2,8 @@
 
 Agency roles (operator, field crew, supervisor) act only on reports routed to their own agency;
 planners read everything and change nothing; administrators may do everything. Citizens need no
-account: their own actions go through the private link (services.report_reporter_*).
+account: their own actions go through the private link (services.reporter). Who works where
+(memberships) is read by districts.selectors.
 """
 
 from enum import StrEnum
@@ -10,9 +11,10 @@ from enum import StrEnum
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from districts.models import Agency, Membership
+from districts.models import Membership
+from districts.selectors import memberships
 
-from .models import Report, ReportUpdate, Status
+from .models import Report, Status
 
 Role = Membership.Role
 
@@ -31,8 +33,6 @@ class Action(StrEnum):
     REROUTE = "reroute"
 
 
-WRITE_ACTIONS = frozenset(Action) - {Action.READ_PRIVATE}
-
 # The status a transition leads to → the action it is.
 STATUS_ACTIONS = {
     Status.VERIFIED: Action.VERIFY,
@@ -50,21 +50,9 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.PLANNER: frozenset({Action.READ_PRIVATE}),
     Role.ADMIN: frozenset(Action),
 }
-CITY_WIDE = (Role.PLANNER, Role.ADMIN)
+CITY_WIDE = Membership.CITY_WIDE_ROLES
 # When someone holds several roles for one agency, the timeline names the strongest.
 RANK = [Role.ADMIN, Role.SUPERVISOR, Role.OPERATOR, Role.CREW, Role.PLANNER]
-
-
-def memberships(user) -> list[Membership]:
-    if not (user and user.is_authenticated):
-        return []
-    cached = getattr(user, "_lapor_memberships", None)
-    if cached is None:
-        cached = list(Membership.objects.filter(user=user).select_related("agency"))
-        if user.is_superuser:
-            cached.append(Membership(user=user, role=Role.ADMIN))
-        user._lapor_memberships = cached
-    return cached
 
 
 def roles_for(user, agency_id: int | None) -> list[str]:
@@ -85,19 +73,3 @@ def authorize(user, report: Report, action: Action) -> str:
     if not (user and user.is_authenticated):
         raise PermissionDenied(_("Sign in as agency staff to do this."))
     raise PermissionDenied(_("Only staff of the agency handling this report can do this."))
-
-
-def timeline_role(role: str) -> str:
-    return {Role.ADMIN: ReportUpdate.Role.ADMIN}.get(role, role)
-
-
-def is_staff_member(user) -> bool:
-    return bool(memberships(user))
-
-
-def staff_agencies(user) -> list[Agency] | None:
-    """The agencies whose reports the user works on; None means every agency (planner, admin)."""
-    mine = memberships(user)
-    if any(m.role in CITY_WIDE for m in mine):
-        return None
-    return sorted({m.agency for m in mine if m.agency_id}, key=lambda a: a.short_name)

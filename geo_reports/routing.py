@@ -21,21 +21,32 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.errors import ApplicationError
+from common.geojson import representative_point
 from districts.models import Agency, Area, Asset
+from districts.selectors import swapped_coordinates_hint
 
-from .geojson import representative_point
 from .models import Category, RoutingRule
 from .routing_sql import spatial_facts
 
-ASSET_CANDIDATES = 8
+# Why a report went where it went (RoutingDecision.reason), and what may be flagged for staff to check.
+REASONS = ("asset", "asset_rule", "rule", "default", "triage", "unrouted", "referred")
+FLAGS = (
+    "near_area_boundary",
+    "asset_owner_ambiguous",
+    "no_asset_in_reach",
+    "partly_outside_city",
+    "location_from_photo",
+)
 
 
-class RoutingError(ValueError):
-    """The report cannot be routed as sent: a message for the citizen, keyed by the field at fault."""
+class RoutingError(ApplicationError):
+    """The report cannot be routed as sent: a message for the citizen about its place."""
 
-    def __init__(self, field: str, message, code: str):
-        super().__init__(str(message))
-        self.field, self.message, self.code = field, message, code
+    default_field = "geometry"
+
+    def __init__(self, message, code: str):
+        super().__init__(message, code=code)
 
 
 @dataclass
@@ -60,7 +71,7 @@ class RoutingDecision:
     geometry: GEOSGeometry
     point: Point
     agency: Agency | None = None
-    reason: str = "unrouted"  # asset | asset_rule | rule | default | triage | unrouted | referred
+    reason: str = "unrouted"  # one of REASONS
     desa: Area | None = None
     kecamatan: Area | None = None
     asset: Asset | None = None
@@ -115,7 +126,6 @@ def _check_geometry_kind(category: Category, geometry: GEOSGeometry) -> None:
         names = {"Point": _("a point"), "LineString": _("a line"), "Polygon": _("an area")}
         allowed = ", ".join(str(names[k]) for k in category.geometry_kinds)
         raise RoutingError(
-            "geometry",
             _("The category %(category)s accepts only %(allowed)s, not %(sent)s.")
             % {
                 "category": category.label,
@@ -254,41 +264,24 @@ def _check_extent(geometry: GEOSGeometry) -> None:
 def _check_size(geometry: GEOSGeometry, size: float) -> None:
     if geometry.geom_type == "Polygon" and size > settings.LAPOR_MAX_REPORT_AREA_KM2 * 1e6:
         raise RoutingError(
-            "geometry",
             _("The area drawn is too large (%(size).1f km²); draw at most %(max).0f km² around the problem.")
             % {"size": size / 1e6, "max": settings.LAPOR_MAX_REPORT_AREA_KM2},
             "geometry_too_large",
         )
     if geometry.geom_type == "LineString" and size > settings.LAPOR_MAX_REPORT_LENGTH_KM * 1000:
         raise RoutingError(
-            "geometry",
             _("The line drawn is too long (%(size).1f km); draw at most %(max).0f km.")
             % {"size": size / 1000, "max": settings.LAPOR_MAX_REPORT_LENGTH_KM},
             "geometry_too_long",
         )
 
 
-def swapped_coordinates_error(swapped: Point) -> RoutingError | None:
-    """The error to give when a pin is outside Kota Batu (or out of range) but `swapped`, the same
-    numbers in the other order, is inside: the client wrote [latitude, longitude]."""
-    if not Area.objects.filter(code=settings.LAPOR_CITY_CODE, geom__intersects=swapped).exists():
-        return None
-    return RoutingError(
-        "geometry",
-        _(
-            "The location is outside Kota Batu, but with longitude and latitude swapped it would be "
-            "inside: GeoJSON coordinates are [longitude, latitude]."
-        ),
-        "outside_city_swapped",
-    )
-
-
 def _outside_city_error(geometry: GEOSGeometry) -> RoutingError:
     if geometry.geom_type == "Point" and -90 <= geometry.x <= 90:
-        swapped = swapped_coordinates_error(Point(geometry.y, geometry.x, srid=geometry.srid))
-        if swapped is not None:
-            return swapped
-    return RoutingError("geometry", _("The location is outside Kota Batu."), "outside_city")
+        hint = swapped_coordinates_hint(Point(geometry.y, geometry.x, srid=geometry.srid))
+        if hint is not None:
+            return RoutingError(hint, "outside_city_swapped")
+    return RoutingError(_("The location is outside Kota Batu."), "outside_city")
 
 
 # --- step 6: the sentence ---------------------------------------------------------------------

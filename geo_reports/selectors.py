@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.contrib.gis.geos import Point
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, QuerySet
 from django.utils import timezone
 
 from districts.spatial import GeographyDistance, GeographyDWithin, GeographyKnn, Latitude, Longitude
@@ -85,37 +85,6 @@ def report_nearby_open(
         .annotate(distance_m=GeographyDistance("location", point), knn=GeographyKnn("location", point))
         .order_by("knn")[:limit]
     )
-
-
-MAP_POINT_LIMIT = 20_000
-
-
-def report_map_points(reports: QuerySet[Report]) -> dict:
-    """Reports as light GeoJSON points for the public map: what a marker and its popup need."""
-    from .workflow import MAP_GROUPS
-
-    group_of = {status: group for group, statuses in MAP_GROUPS.items() for status in statuses}
-    rows = reports.order_by("-created_at").values_list(
-        "pk", "tracking_code", "status", "category__code", "category__icon", "location", "created_at", "support_count"
-    )[:MAP_POINT_LIMIT]
-    features = [
-        {
-            "type": "Feature",
-            "id": pk,
-            "geometry": {"type": "Point", "coordinates": [round(location.x, 6), round(location.y, 6)]},
-            "properties": {
-                "code": code,
-                "status": status,
-                "group": group_of[status],
-                "category": category,
-                "icon": icon,
-                "created": created.date().isoformat(),
-                "support": support,
-            },
-        }
-        for pk, code, status, category, icon, location, created, support in rows
-    ]
-    return {"type": "FeatureCollection", "features": features, "truncated": len(features) == MAP_POINT_LIMIT}
 
 
 # --- staff ----------------------------------------------------------------------------------------
@@ -211,17 +180,15 @@ def report_nearby_for_staff(
     ]
 
 
-def report_export_scope(user) -> tuple[QuerySet[Report], object]:
-    """What a reader may export: (reports, agencies whose reports they may see privately).
-
-    Anyone: public reports, no private fields. Agency staff: also their agencies' reports, with the
-    private fields of those. Planners and administrators: everything, private fields included.
-    """
-    from . import policy
-
-    agencies = policy.staff_agencies(user) if policy.is_staff_member(user) else []
-    if agencies is None:
-        return Report.objects.all(), "all"
-    if agencies:
-        return Report.objects.filter(Q(category__is_public=True) | Q(agency__in=agencies)), agencies
-    return report_public(), None
+def report_answer_rows(report: Report) -> list[tuple[str, str]]:
+    """The reporter's answers as (question, answer) in the active language, in the questions' order,
+    choices by their names."""
+    shown = []
+    for question in report.category.questions.all():
+        value = report.answers.get(question.code)
+        if value in (None, "", []):
+            continue
+        if question.is_list:
+            value = ", ".join(question.choice_name(v) for v in ([value] if isinstance(value, str) else value))
+        shown.append((question.localized("label"), str(value)))
+    return shown

@@ -2,6 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from common.errors import ApplicationError
+
 from .models import OPEN_STATUSES as OPEN_STATUSES  # re-exported: defined with the model for its index
 from .models import Status
 
@@ -24,9 +26,6 @@ TRANSITIONS: dict[str, set[str]] = {
 REPORTER_MOVES = {(S.RESOLVED, S.CLOSED), (S.RESOLVED, S.REOPENED)}
 SYSTEM_MOVES = {(S.RESOLVED, S.CLOSED)}
 
-FINISHED_STATUSES = frozenset({S.RESOLVED, S.CLOSED})
-DISMISSED_STATUSES = frozenset({S.REJECTED, S.DUPLICATE})
-
 # How the public map groups statuses into colours.
 MAP_GROUPS = {
     "open": [S.SUBMITTED, S.VERIFIED, S.REOPENED, S.REFERRED],
@@ -36,10 +35,11 @@ MAP_GROUPS = {
 }
 
 
-class TransitionError(ValueError):
+class TransitionError(ApplicationError):
+    """A change the workflow (or the report's state) does not allow; `field` names what to fix."""
+
     def __init__(self, message, code: str, field: str = "status"):
-        super().__init__(str(message))
-        self.message, self.code, self.field = message, code, field
+        super().__init__(message, code=code, field=field)
 
 
 def check_transition(old: str, new: str, *, by_reporter: bool = False, by_system: bool = False) -> None:

@@ -6,3 +6,10 @@ class OgcApiConfig(AppConfig):
 
     name = "ogcapi"
     verbose_name = "OGC API - Features"
+
+    def ready(self):
+        from common.errors import register_interface
+
+        from .responses import render_error_for_path
+
+        register_interface("/ogcapi/", render_error_for_path)

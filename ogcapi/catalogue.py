@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 
 from django.db.models import Expression, F, QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from common.geojson_sql import JSONBuildObject, JSONTruthy, feature_text, flattened_properties
+from common.text import english
 from districts.models import Area, Asset, AssetLayer
 from geo_reports.selectors import report_public
-
-from .queries import JSONBuildObject, JSONTruthy, feature_text, flattened_properties
 
 LAYER_CODE = re.compile(r"^[-a-zA-Z0-9_]{1,40}$")
 REPORTS = "reports"
@@ -57,13 +57,9 @@ class Collection:
         return feature_text(geometry=self.geometry_field, properties=self.properties())
 
 
-def _english() -> bool:
-    return (get_language() or "id").startswith("en")
-
-
 def _report_properties() -> Expression:
     category_name = (
-        Coalesce(NullIf("category__name_en", Value("")), "category__name") if _english() else F("category__name")
+        Coalesce(NullIf("category__name_en", Value("")), "category__name") if english() else F("category__name")
     )
     return JSONBuildObject(
         {
@@ -141,9 +137,9 @@ def _asset_properties() -> Expression:
 
 
 def asset_layer_collection(layer: AssetLayer) -> Collection:
-    name = layer.name_en if _english() and layer.name_en else layer.name
+    name = layer.name_en if english() and layer.name_en else layer.name
     description = _("City asset layer: one feature per %(noun)s, with its owner (agency code) and its attributes.") % {
-        "noun": (layer.feature_noun_en if _english() and layer.feature_noun_en else layer.feature_noun)
+        "noun": (layer.feature_noun_en if english() and layer.feature_noun_en else layer.feature_noun)
     }
     if layer.is_synthetic:
         description += " " + _("Synthetic demo data, not surveyed.")

@@ -7,17 +7,18 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.contrib.gis.geos import GEOSGeometry, LineString, Point, Polygon
+from django.contrib.gis.geos import GEOSGeometry
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from common import bbox
+from common.errors import ApplicationError
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 10_000
 # PostgreSQL's OFFSET is a bigint; anything near that is a mistake, not a page.
 MAX_OFFSET = 10**12
 
-NUMBER = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
 DIGITS = re.compile(r"^[0-9]+$")
 # RFC 3339: a full-date, or a date-time with a time-zone offset (Z or ±hh:mm).
 RFC3339 = re.compile(
@@ -27,7 +28,7 @@ RFC3339 = re.compile(
 OPEN_END = ("", "..")
 
 
-class InvalidParameter(ValueError):
+class InvalidParameter(ApplicationError):
     """A query parameter the client must fix; `str(exc)` says how."""
 
 
@@ -87,36 +88,9 @@ def parse_offset(value: str | None) -> int:
 
 
 def parse_bbox(value: str) -> GEOSGeometry:
-    """minLon,minLat,maxLon,maxLat in CRS84 (six numbers with heights are accepted; heights are
-    ignored). A box crossing the antimeridian (minLon > maxLon) is refused: Kota Batu is far from it."""
-    parts = [part.strip() for part in value.split(",")]
-    if len(parts) not in (4, 6) or not all(NUMBER.match(part) for part in parts):
-        raise InvalidParameter(_("bbox must be four numbers: minLon,minLat,maxLon,maxLat (CRS84)."))
-    numbers = [float(part) for part in parts]
-    if len(numbers) == 6:
-        numbers = [numbers[0], numbers[1], numbers[3], numbers[4]]
-    min_lon, min_lat, max_lon, max_lat = numbers
-    if not all(-180 <= lon <= 180 for lon in (min_lon, max_lon)) or not all(
-        -90 <= lat <= 90 for lat in (min_lat, max_lat)
-    ):
-        raise InvalidParameter(_("bbox is out of range: longitudes run from -180 to 180, latitudes from -90 to 90."))
-    if min_lon > max_lon or min_lat > max_lat:
-        raise InvalidParameter(
-            _("bbox is reversed: give minLon,minLat,maxLon,maxLat, with the minimum before the maximum.")
-        )
-    return _box(min_lon, min_lat, max_lon, max_lat)
-
-
-def _box(min_lon: float, min_lat: float, max_lon: float, max_lat: float) -> GEOSGeometry:
-    # A box without width or height is a line or a point: as a polygon it would intersect nothing.
-    srid = settings.LAPOR_SRID
-    if min_lon == max_lon and min_lat == max_lat:
-        return Point(min_lon, min_lat, srid=srid)
-    if min_lon == max_lon or min_lat == max_lat:
-        return LineString((min_lon, min_lat), (max_lon, max_lat), srid=srid)
-    polygon = Polygon.from_bbox((min_lon, min_lat, max_lon, max_lat))
-    polygon.srid = srid
-    return polygon
+    """minLon,minLat,maxLon,maxLat in CRS84; six numbers with heights are accepted (heights are
+    ignored), and a box without width or height is a line or a point (common.bbox)."""
+    return bbox.parse_bbox(value, heights=True, degenerate=True)
 
 
 def parse_datetime(value: str) -> Interval:

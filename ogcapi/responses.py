@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
-from .params import InvalidParameter
+from common.errors import ApplicationError
 
 logger = logging.getLogger(__name__)
 
@@ -30,8 +30,17 @@ def text_response(text: str, media_type: str, status: int = 200) -> HttpResponse
     return HttpResponse(text, content_type=content_type, status=status)
 
 
+# The exception codes of OGC API – Common for the statuses this API answers with.
+CODES = {400: "InvalidParameterValue", 404: "NotFound", 503: "ServiceUnavailable"}
+
+
 def error_response(status: int, code: str, description: str) -> HttpResponse:
     return json_response({"code": code, "description": description}, "application/json", status)
+
+
+def render_error_for_path(request, status: int, message: str) -> HttpResponse:
+    """An error answered before a view ran (common.errors)."""
+    return error_response(status, CODES.get(status, "Error"), message)
 
 
 def endpoint(view):
@@ -45,8 +54,8 @@ def endpoint(view):
     def wrapped(request, *args, **kwargs):
         try:
             response = view(request, *args, **kwargs)
-        except InvalidParameter as exc:
-            response = error_response(400, "InvalidParameterValue", str(exc))
+        except ApplicationError as exc:  # a parameter the client must fix (ogcapi.params.InvalidParameter, bbox)
+            response = error_response(exc.status, CODES.get(exc.status, "Error"), str(exc.message))
         except NotFound as exc:
             response = error_response(404, "NotFound", str(exc))
         except (OperationalError, InterfaceError):

@@ -6,3 +6,10 @@ class Open311Config(AppConfig):
 
     name = "open311"
     verbose_name = "Open311 GeoReport v2"
+
+    def ready(self):
+        from common.errors import register_interface
+
+        from .render import render_error_for_path
+
+        register_interface("/open311/", render_error_for_path)

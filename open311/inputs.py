@@ -3,15 +3,13 @@ the POST form of a new request.
 
 Every fault becomes an Open311Error whose descriptions are in the request's language. A parameter
 sent empty counts as absent (the spec says so). Nothing here writes; the report itself is validated
-by the reports app's own input serializer, so a request from an Open311 client obeys exactly the
-rules of one from the web form.
+by the reports app's submission service (geo_reports.services.intake), so a request from an Open311
+client obeys exactly the rules of one from the web form.
 """
 
 import datetime as dt
-import hashlib
-import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.gis.geos import Point
@@ -21,13 +19,14 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from geopy.exc import GeopyError
 
+from common.errors import InvalidInput
+from common.text import FORBIDDEN_CHARACTERS
 from districts.geocoding import search_places
-from districts.selectors import city_area
+from districts.selectors import city_touches
 from districts.spatial import lonlat_point
 from geo_reports.models import Category, CategoryQuestion
-from geo_reports.photos import ProcessedPhoto
 from geo_reports.selectors import category_by_code
-from geo_reports.serializers import FORBIDDEN_CHARACTERS, ReportInputSerializer
+from geo_reports.services.intake import Submission, submission_validate
 
 from . import selectors
 from .errors import Open311Error, bad_request, forbidden, not_found
@@ -291,22 +290,7 @@ def extensions_flag(params: QueryDict) -> bool:
 # --- a new service request ------------------------------------------------------------------------
 
 
-@dataclass
-class NewRequest:
-    category: Category
-    geometry: Point
-    description: str = ""
-    answers: dict = field(default_factory=dict)
-    contact: dict = field(default_factory=dict)
-    photos: list[ProcessedPhoto] = field(default_factory=list)
-
-    def fingerprint(self) -> str:
-        """What makes two posts the same report, for Idempotency-Key replays."""
-        parts = [self.category.code, self.geometry.wkt, self.description, json.dumps(self.answers, sort_keys=True)]
-        return hashlib.sha256("|".join(parts).encode()).hexdigest()
-
-
-def new_request(request: HttpRequest) -> NewRequest:
+def new_request(request: HttpRequest) -> Submission:
     """The POST form (urlencoded, or multipart with photo files) → a report ready to be filed."""
     form = request.POST
     code = param(form, "service_code")
@@ -332,23 +316,17 @@ def new_request(request: HttpRequest) -> NewRequest:
     photos = [upload for name in request.FILES if PHOTO_FIELD.fullmatch(name) for upload in request.FILES.getlist(name)]
     if photos:
         data["photos"] = photos
-    serializer = ReportInputSerializer(data=data)
-    if not serializer.is_valid():
-        for key, messages in serializer.errors.items():
-            # Without a usable location the serializer misses it too; that is said once already.
+    submission = None
+    try:
+        submission = submission_validate(data)
+    except InvalidInput as invalid:
+        for key, messages in invalid.errors().items():
+            # Without a usable location the service misses it too; that is said once already.
             if key == "geometry" and point is None:
                 continue
             faults.descriptions.extend(_described(key, messages))
     faults.raise_any()
-    values = serializer.validated_data
-    return NewRequest(
-        category=category,
-        geometry=values["geometry"],
-        description=values.get("description", ""),
-        answers=values.get("answers") or {},
-        contact=dict(values.get("reporter") or {}),
-        photos=values.get("photos", []),
-    )
+    return submission
 
 
 def idempotency_key(request: HttpRequest, client: ApiKey) -> str | None:
@@ -381,17 +359,12 @@ def _point(lat: float, long: float) -> Point:
     if not -180 <= long <= 180:
         raise bad_request(_("Longitude must be between -180 and 180."))
     if not -90 <= lat <= 90:
-        if -90 <= long <= 90 and _inside_city(lonlat_point(lat, long)):
+        if -90 <= long <= 90 and city_touches(lonlat_point(lat, long)):
             raise bad_request(
                 _("lat and long look swapped: lat is the latitude (about -7.9 in Kota Batu), long the longitude.")
             )
         raise bad_request(_("Latitude must be between -90 and 90."))
     return lonlat_point(long, lat)
-
-
-def _inside_city(point: Point) -> bool:
-    city = city_area()
-    return city is not None and city.geom.intersects(point)
 
 
 def _geocoded(address: str) -> Point:

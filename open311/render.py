@@ -99,3 +99,9 @@ def _json_value(value):
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     return str(value)  # lazy translations
+
+
+def render_error_for_path(request, status: int, message: str) -> HttpResponse:
+    """An error answered before a view ran (common.errors), in the format the address asks for."""
+    fmt = "json" if request.path_info.endswith(".json") else "xml"
+    return render_error(fmt=fmt, error=Open311Error(status, message))

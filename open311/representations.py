@@ -10,8 +10,8 @@ from collections.abc import Callable
 
 from django.utils.translation import gettext as _
 
+from common.text import english
 from geo_reports.models import Category, CategoryQuestion, Report, ReportUpdate, Status
-from geo_reports.serializers import english
 from geo_reports.workflow import OPEN_STATUSES
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"

@@ -1,7 +1,8 @@
 """Open311 GeoReport v2 endpoints. Each view reads its input (inputs), calls one selector or service,
 and renders (render). `open311_endpoint` does what they all share: the HTTP method, the jurisdiction,
 and turning an Open311Error into the spec's error document. (The language is chosen for every API
-path by config.middleware.ApiLanguageMiddleware.)"""
+path by common.middleware.ApiLanguageMiddleware.) Reports are filed through the reports app's one
+submission service (geo_reports.services.intake), as from the REST API and the web form."""
 
 from functools import wraps
 
@@ -14,11 +15,11 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from geo_reports import abuse
-from geo_reports.models import IdempotencyKey
+from common.errors import ApplicationError, Refused
+from geo_reports.abuse import client_ip
 from geo_reports.models.reports import Channel
-from geo_reports.routing import RoutingError
-from geo_reports.services import IdempotencyMismatch, normalize_tracking_code, report_create
+from geo_reports.services.base import normalize_tracking_code
+from geo_reports.services.intake import Sender, report_submit
 
 from . import inputs, representations, selectors
 from .errors import Open311Error, bad_request, not_found
@@ -33,7 +34,7 @@ def open311_endpoint(*methods: str):
         @csrf_exempt
         @wraps(view)
         def endpoint(request: HttpRequest, fmt: str = "xml", **kwargs) -> HttpResponse:
-            # The language was chosen by config.middleware.ApiLanguageMiddleware (?lang=, Accept-Language).
+            # The language was chosen by common.middleware.ApiLanguageMiddleware (?lang=, Accept-Language).
             try:
                 if request.method not in allowed:
                     raise Open311Error(
@@ -108,33 +109,18 @@ def service_requests(request, fmt):
 
 def _service_request_create(request, fmt):
     client = inputs.api_key(request)
-    new = inputs.new_request(request)
-    key = inputs.idempotency_key(request, client)
-    if not (key and IdempotencyKey.objects.filter(key=key).exists()):  # a retry is not a new submission
-        try:
-            abuse.guard_report_submission(
-                request, phone=new.contact.get("phone", ""), email=new.contact.get("email", "")
-            )
-        except abuse.Refused as exc:
-            error = Open311Error(exc.status, exc.message)
-            error.retry_after = exc.retry_after
-            raise error from exc
+    submission = inputs.new_request(request)
     try:
-        created = report_create(
-            category=new.category,
-            geometry=new.geometry,
-            description=new.description,
-            answers=new.answers,
-            contact=new.contact,
-            photos=new.photos,
+        created = report_submit(
+            submission=submission,
             channel=Channel.OPEN311,
-            idempotency_key=key,
-            fingerprint=new.fingerprint(),
+            sender=Sender(ip=client_ip(request)),
+            idempotency_key=inputs.idempotency_key(request, client),
         )
-    except RoutingError as exc:
-        raise bad_request(exc.message) from exc
-    except IdempotencyMismatch as exc:
-        raise bad_request(_("This Idempotency-Key was already used for a different report.")) from exc
+    except ApplicationError as exc:  # routing, a reused Idempotency-Key (422), the abuse bounds (429, 403)
+        error = Open311Error(exc.status, exc.message)
+        error.retry_after = exc.retry_after if isinstance(exc, Refused) else None
+        raise error from exc
     return render(
         fmt=fmt,
         root="service_requests",

@@ -40,7 +40,7 @@ FLAGS = [
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     from districts.services.demo import demo_load
-    from geo_reports.demo import categories_load
+    from geo_reports.services.demo import categories_load
 
     with django_db_blocker.unblock():
         demo_load(log=lambda *args: None)

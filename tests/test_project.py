@@ -59,3 +59,35 @@ def test_the_srid_check_flags_a_foreign_srid():
 
         del apps.all_models["districts"]["elsewhere"]
         apps.clear_cache()
+
+
+def test_the_import_contracts_hold():
+    """The apps depend one way, config imports no app, and no module imports another's private names
+    (.importlinter; the README's Layout draws the same)."""
+    result = subprocess.run(
+        [str(BASE_DIR / ".venv" / "bin" / "lint-imports"), "--no-cache"],
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert "3 kept, 0 broken" in result.stdout
+
+
+def test_the_private_names_contract_catches_an_offence(tmp_path, monkeypatch):
+    from importlinter.domain.contract import ContractCheck
+
+    from tests.import_contracts import PrivateNamesContract
+
+    package = tmp_path / "somepkg"
+    (package / "inner").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "inner" / "__init__.py").write_text("")
+    (package / "inner" / "a.py").write_text("_hidden = 1\npublic = 2\n")
+    (package / "b.py").write_text("from .inner.a import public\nfrom somepkg.inner.a import _hidden\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    contract = PrivateNamesContract("t", {}, {"packages": ["somepkg"]})
+    check: ContractCheck = contract.check(graph=None, verbose=False)
+    assert not check.kept
+    assert check.metadata["offences"] == ["somepkg.b:2 imports _hidden from somepkg.inner.a"]

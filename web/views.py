@@ -1,42 +1,39 @@
 """The citizen pages. Each view reads through selectors and renders; the pages' scripts talk to the API."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from analytics.statistics import report_statistics
 from districts.models import Area
-from districts.selectors import city_area
+from districts.selectors import city_bounds
 from geo_reports import documents, selectors
-from geo_reports.serializers import CategorySerializer, DocumentSerializer, ReportDetailSerializer
-from geo_reports.services import normalize_tracking_code, reporter_token_matches
+from geo_reports.serializers.outputs import CategorySerializer, DocumentSerializer, ReportDetailSerializer
+from geo_reports.services.base import normalize_tracking_code, reporter_token_matches
 from geo_reports.workflow import MAP_GROUPS, OPEN_STATUSES
 
 
-def _api_urls() -> dict[str, str]:
+def api_urls() -> dict[str, str]:
+    """The API addresses the pages' scripts use (their page_config)."""
     return {
-        "map": reverse("geo_reports:report-map"),
-        "count": reverse("geo_reports:report-count"),
-        "tiles": reverse("geo_reports:report-tiles", args=[0, 0, 0]).replace("0/0/0", "{z}/{x}/{y}"),
+        "map": reverse("maps:report-map"),
+        "count": reverse("maps:report-count"),
+        "tiles": reverse("maps:report-tiles", args=[0, 0, 0]).replace("0/0/0", "{z}/{x}/{y}"),
         "reports": reverse("geo_reports:reports"),
         "preview": reverse("geo_reports:routing-preview"),
         "categories": reverse("geo_reports:categories"),
-        "boundaries": reverse("districts:boundaries"),
+        "boundaries": reverse("maps:boundaries"),
         "geocode": reverse("districts:geocode"),
         "areas": reverse("districts:areas"),
         "report_page": reverse("web:report-detail", args=["CODE"]),
     }
-
-
-def _city_bounds() -> list[list[float]] | None:
-    city = city_area()
-    if city is None:
-        return None
-    min_x, min_y, max_x, max_y = city.geom.extent
-    return [[min_y, min_x], [max_y, max_x]]
 
 
 def _grouped(categories) -> list[tuple[str, list]]:
@@ -58,7 +55,7 @@ def home(request):
             "categories": categories,
             "kecamatan": kecamatan,
             "groups": list(MAP_GROUPS),
-            "page_config": {"api": _api_urls(), "bounds": _city_bounds()},
+            "page_config": {"api": api_urls(), "bounds": city_bounds()},
         },
     )
 
@@ -82,8 +79,8 @@ def report(request):
             "documents_per_report": settings.LAPOR_DOCUMENTS_PER_REPORT,
             "document_types": ",".join(documents.ACCEPT),
             "page_config": {
-                "api": _api_urls(),
-                "bounds": _city_bounds(),
+                "api": api_urls(),
+                "bounds": city_bounds(),
                 "categories": CategorySerializer(categories, many=True).data,
                 "photo_limit_bytes": settings.LAPOR_PHOTO_MAX_BYTES,
                 "photos_per_report": settings.LAPOR_PHOTOS_PER_REPORT,
@@ -118,30 +115,17 @@ def report_detail(request, code: str):
             "report": report,
             "feature": feature,
             "timeline": report.public_updates,
-            "answers": _answers(report),
+            "answers": selectors.report_answer_rows(report),
             "documents": files,
             "is_open": report.status in OPEN_STATUSES,
             "is_reporter": is_reporter,
             "page_config": {
-                "api": _api_urls(),
+                "api": api_urls(),
                 "report": {"id": report.pk, "geometry": feature["geometry"], "status": report.status},
                 "token": token if is_reporter else None,
             },
         },
     )
-
-
-def _answers(report) -> list[tuple[str, str]]:
-    """The reporter's answers as (question, answer) in the page's language."""
-    shown = []
-    for question in report.category.questions.all():
-        value = report.answers.get(question.code)
-        if value in (None, "", []):
-            continue
-        if question.is_list:
-            value = ", ".join(question.choice_name(v) for v in ([value] if isinstance(value, str) else value))
-        shown.append((question.localized("label"), str(value)))
-    return shown
 
 
 @require_GET
@@ -173,12 +157,6 @@ PERIODS = {"30": 30, "90": 90, "365": 365, "": None}
 @require_GET
 def statistics(request):
     """The council's view: which agencies answer, and how fast; where problems gather."""
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from geo_reports.statistics import report_statistics
-
     period = request.GET.get("period", "365")
     if period not in PERIODS:
         period = "365"
@@ -201,12 +179,12 @@ def statistics(request):
             },
             "page_config": {
                 "api": {
-                    **_api_urls(),
-                    "stats": reverse("geo_reports:stats"),
-                    "asset_hotspots": reverse("geo_reports:stats-asset-hotspots"),
-                    "clusters": reverse("geo_reports:stats-clusters"),
+                    **api_urls(),
+                    "stats": reverse("analytics:stats"),
+                    "asset_hotspots": reverse("analytics:stats-asset-hotspots"),
+                    "clusters": reverse("analytics:stats-clusters"),
                 },
-                "bounds": _city_bounds(),
+                "bounds": city_bounds(),
                 "since": since,
             },
         },

@@ -10,23 +10,26 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import ensure_csrf_cookie
 
 from districts.models import Agency, Membership
+from districts.selectors import city_bounds, is_staff_member
 from geo_reports import policy, selectors
 from geo_reports.models import Status
-from geo_reports.serializers import CategorySerializer, ReportStaffSerializer
-from geo_reports.services import normalize_tracking_code
+from geo_reports.serializers.inputs import InboxQuerySerializer
+from geo_reports.serializers.outputs import CategorySerializer
+from geo_reports.serializers.staff import ReportStaffSerializer
+from geo_reports.services.base import normalize_tracking_code
 from geo_reports.workflow import OPEN_STATUSES, TRANSITIONS
 
-from .views import _answers, _api_urls, _city_bounds
+from .views import api_urls
 
 
 def _staff_only(request):
-    if not policy.is_staff_member(request.user):
+    if not is_staff_member(request.user):
         raise PermissionDenied
 
 
 def _staff_api_urls() -> dict[str, str]:
     return {
-        **_api_urls(),
+        **api_urls(),
         "nearby": reverse("geo_reports:report-nearby"),
         "staff_report_page": reverse("staff:report", args=["CODE"]),
     }
@@ -36,12 +39,12 @@ def _staff_api_urls() -> dict[str, str]:
 @login_required
 def inbox(request):
     _staff_only(request)
-    agencies = policy.staff_agencies(request.user)
-    status = request.GET.get("status", "")
-    statuses = [s for s in status.split(",") if s in Status.values]
-    overdue = True if request.GET.get("overdue") == "1" else None
-    order = "newest" if request.GET.get("order") == "newest" else "deadline"
-    reports = selectors.report_inbox(agencies=agencies, statuses=statuses, overdue=overdue, order=order)[:300]
+    # The API's parameters (geo_reports.serializers.inputs); a link with a bad one shows the default view.
+    query = InboxQuerySerializer(data=request.GET, context={"user": request.user})
+    values = query.validated_data if query.is_valid() else InboxQuerySerializer.defaults_for(request.user)
+    agencies, overdue, order = values["agencies"], values["overdue"], values["order"]
+    status = request.GET.get("status", "") if query.is_valid() else ""
+    reports = selectors.report_inbox(agencies=agencies, statuses=values["status"], overdue=overdue, order=order)[:300]
     return render(
         request,
         "web/staff/inbox.html",
@@ -86,7 +89,7 @@ def report(request, code: str):
             "report": found,
             "feature": feature,
             "timeline": found.all_updates,
-            "answers": _answers(found),
+            "answers": selectors.report_answer_rows(found),
             "moves": moves,
             "can": {action.value: True for action in allowed},
             "agencies": Agency.objects.filter(is_active=True).exclude(pk=found.agency_id).order_by("short_name"),
@@ -94,7 +97,7 @@ def report(request, code: str):
             "categories": selectors.category_list(),
             "page_config": {
                 "api": _staff_api_urls(),
-                "bounds": _city_bounds(),
+                "bounds": city_bounds(),
                 "report": {
                     "id": found.pk,
                     "version": found.version,
@@ -115,5 +118,5 @@ def nearby(request):
     return render(
         request,
         "web/staff/nearby.html",
-        {"nav": "nearby", "page_config": {"api": _staff_api_urls(), "bounds": _city_bounds()}},
+        {"nav": "nearby", "page_config": {"api": _staff_api_urls(), "bounds": city_bounds()}},
     )

@@ -2,14 +2,11 @@ import datetime as dt
 
 from django import template
 from django.utils import formats, timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from common.text import english
+
 register = template.Library()
-
-
-def _english() -> bool:
-    return (get_language() or "id").startswith("en")
 
 
 @register.filter
@@ -24,7 +21,7 @@ def rupiah(value) -> str:
     if value is None or value == "":
         return "—"
     grouped = f"{int(value):,}"
-    return "Rp " + (grouped if _english() else grouped.replace(",", "."))
+    return "Rp " + (grouped if english() else grouped.replace(",", "."))
 
 
 @register.filter
@@ -33,7 +30,7 @@ def plain_number(value) -> str:
     if value is None or value == "":
         return "—"
     grouped = f"{int(value):,}"
-    return grouped if _english() else grouped.replace(",", ".")
+    return grouped if english() else grouped.replace(",", ".")
 
 
 @register.simple_tag
@@ -42,7 +39,7 @@ def event_when(event) -> str:
     or over several days "8 Desember 09.00 - 10 Desember 2026 21.00" (with en dashes)."""
     start = timezone.localtime(event.starts_at)
     end = timezone.localtime(event.ends_at)
-    clock = "%H:%M" if _english() else "%H.%M"
+    clock = "%H:%M" if english() else "%H.%M"
     if start.date() == end.date():
         return f"{formats.date_format(start, 'l, j F Y')} · {start:{clock}}–{end:{clock}}"
     first = formats.date_format(start, "j F" if start.year == end.year else "j F Y")

@@ -1,7 +1,6 @@
-from .activity import AuditEntry, Blocklist, Notification, RateCounter
+from .activity import AuditEntry, Blocklist, RateCounter
 from .categories import Category, CategoryQuestion, PublicHoliday, RoutingRule
 from .documents import ReportDocument
-from .mapcells import MapCell
 from .reports import (
     OPEN_STATUSES,
     IdempotencyKey,
@@ -20,8 +19,6 @@ __all__ = [
     "Category",
     "CategoryQuestion",
     "IdempotencyKey",
-    "MapCell",
-    "Notification",
     "PublicHoliday",
     "RateCounter",
     "Report",

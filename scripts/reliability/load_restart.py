@@ -90,7 +90,7 @@ def prepare(cluster: Cluster) -> None:
     env = {**os.environ, "DATABASE_URL": cluster.url}
     subprocess.run([str(PYTHON), "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)  # noqa: S603
     code = (
-        "from districts.services.demo import demo_load; from geo_reports.demo import categories_load; "
+        "from districts.services.demo import demo_load; from geo_reports.services.demo import categories_load; "
         "demo_load(log=lambda *a: None); categories_load()"
     )
     subprocess.run([str(PYTHON), "manage.py", "shell", "-c", code], cwd=ROOT, env=env, check=True)  # noqa: S603

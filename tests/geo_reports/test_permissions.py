@@ -8,8 +8,7 @@ import pytest
 
 from geo_reports.models import Report, ReportUpdate
 from tests.conftest import STAFF
-
-from .places import beside
+from tests.places import beside
 
 pytestmark = pytest.mark.django_db
 

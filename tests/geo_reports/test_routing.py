@@ -6,8 +6,7 @@ from django.contrib.gis.geos import Point, Polygon
 
 from geo_reports.models import Category, RoutingRule
 from geo_reports.routing import RoutingError, route
-
-from .places import (
+from tests.places import (
     asset_where,
     beside,
     distance_m,
@@ -241,11 +240,14 @@ def test_outside_the_city_is_refused(geometry, code):
 
 
 def test_swapped_coordinates_are_recognised():
-    from geo_reports.routing import swapped_coordinates_error
+    from django.utils import translation
+
+    from districts.selectors import swapped_coordinates_hint
 
     inside = Point(112.529, -7.8763, srid=4326)
-    assert swapped_coordinates_error(inside).code == "outside_city_swapped"
-    assert swapped_coordinates_error(Point(112.70, -7.98, srid=4326)) is None
+    with translation.override("en"):
+        assert "with longitude and latitude swapped" in swapped_coordinates_hint(inside)
+    assert swapped_coordinates_hint(Point(112.70, -7.98, srid=4326)) is None
 
 
 def test_a_geometry_type_the_category_does_not_allow_is_refused():

@@ -9,8 +9,8 @@ from PIL import Image
 
 from geo_reports.models import AuditEntry, Report, ReportUpdate
 from tests import images
+from tests.places import asset_where, beside, moved
 
-from .places import asset_where, beside, moved
 from .test_permissions import new_report
 
 pytestmark = pytest.mark.django_db

@@ -3,10 +3,11 @@
 import pytest
 
 from geo_reports.models import Report, ReportUpdate, Status
-from geo_reports.services import ReportConflict, report_create, report_transition
+from geo_reports.services.base import ReportConflict
+from geo_reports.services.handling import report_transition
+from geo_reports.services.intake import report_create
 from geo_reports.workflow import TransitionError, check_transition
-
-from .places import asset_where, beside
+from tests.places import asset_where, beside
 
 S = Status
 # Written out from DESIGN section 5, independently of geo_reports.workflow.TRANSITIONS.
@@ -163,7 +164,7 @@ def resolved_with_token(db):
 
 
 def test_the_reporter_confirms_with_the_private_token_only(resolved_with_token):
-    from geo_reports.services import ReporterError, report_rate, report_reporter_confirm
+    from geo_reports.services.reporter import ReporterError, report_rate, report_reporter_confirm
 
     report, token = resolved_with_token
     with pytest.raises(ReporterError) as raised:
@@ -184,7 +185,7 @@ def test_the_reporter_reopens_within_the_window_only(resolved_with_token, settin
 
     from django.utils import timezone
 
-    from geo_reports.services import ReporterError, report_reporter_reopen
+    from geo_reports.services.reporter import ReporterError, report_reporter_reopen
 
     report, token = resolved_with_token
     with pytest.raises(ReporterError) as raised:

@@ -7,7 +7,7 @@ from django.contrib.gis.geos import Point
 
 from geo_reports.models import Category, ReporterContact
 from geo_reports.selectors import report_public
-from geo_reports.services import report_create
+from geo_reports.services.intake import report_create
 
 from .conftest import REPORTER
 

@@ -121,7 +121,8 @@ def timeline_report(committed, admin_token) -> dict:
     from geo_reports.models import ReportUpdate, Status
     from geo_reports.models.reports import Channel
     from geo_reports.selectors import category_by_code
-    from geo_reports.services import report_comment, report_create, report_transition
+    from geo_reports.services.handling import report_comment, report_transition
+    from geo_reports.services.intake import report_create
 
     with committed():
         admin = get_user_model().objects.get(username="open311-admin")
@@ -159,7 +160,7 @@ def old_report(committed) -> int:
     from districts.spatial import lonlat_point
     from geo_reports.models.reports import Channel
     from geo_reports.selectors import category_by_code
-    from geo_reports.services import report_create
+    from geo_reports.services.intake import report_create
 
     with committed():
         created = report_create(

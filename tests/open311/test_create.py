@@ -134,6 +134,6 @@ def test_a_retry_with_the_same_idempotency_key_returns_the_first_request(api, ap
     assert first.json() == again.json()
     assert Report.objects.count() == before + 1
     other = post_request(api, "xml", request_form(description="Laporan lain."), api_key=api_key, headers=key)
-    assert other.status_code == 400
+    assert other.status_code == 422
     assert "Idempotency-Key ini sudah dipakai untuk laporan lain." in other.text
     assert Report.objects.count() == before + 1

@@ -28,13 +28,13 @@ def row_counts() -> dict[str, int]:
     from geo_reports.models import (
         AuditEntry,
         IdempotencyKey,
-        Notification,
         Report,
         ReporterContact,
         ReportPhoto,
         ReportSupport,
         ReportUpdate,
     )
+    from notifications.models import Notification
 
     models = {
         "reports": Report,

@@ -228,6 +228,9 @@ GDAL_ENTRY_POINTS = {
     "districts/services/areas.py": {"DataSource(str(path))": "boundary files chosen by administrators"},
     "districts/services/assets.py": {"DataSource(str(path))": "asset files chosen by administrators"},
     "districts/synthetic.py": {"shapely.transform(": "shapely's coordinate mapping, not GDAL"},
+    "districts/serializers.py": {
+        "class GeoJSONGeometryField(serializers.Field)": "reads GeoJSON with common.geojson: GEOS from numbers, no CRS"
+    },
     "city_info/models.py": {"location.transform(settings.LAPOR_SRID)": "the target is our SRID; the source an integer"},
 }
 ENTRY_POINT = re.compile(

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from districts.models import Asset
 from tests import images
-from tests.geo_reports.places import asset_where, beside, moved
+from tests.places import asset_where, beside, moved
 
 from .conftest import screenshot, tap_map_at
 

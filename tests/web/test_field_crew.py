@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from districts.models import Asset
 from tests import images
 from tests.conftest import STAFF_PASSWORD
-from tests.geo_reports.places import beside, moved
+from tests.places import beside, moved
 
 from .conftest import screenshot
 

@@ -6,7 +6,7 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from tests.geo_reports.places import asset_where, beside
+from tests.places import asset_where, beside
 
 from .conftest import axe_violations, screenshot
 

@@ -1,6 +1,10 @@
 from django import template
 from django.urls import translate_url
+from django.utils import timezone
 from django.utils.translation import get_language
+
+from geo_reports.workflow import MAP_GROUPS
+from web.strings import js_strings
 
 register = template.Library()
 
@@ -21,8 +25,6 @@ def other_language_link(context) -> dict:
 
 @register.simple_tag
 def status_group(status: str) -> str:
-    from geo_reports.workflow import MAP_GROUPS
-
     return next((group for group, statuses in MAP_GROUPS.items() if status in statuses), "open")
 
 
@@ -33,13 +35,9 @@ def get_item(mapping, key):
 
 @register.filter
 def timesince_is_past(moment) -> bool:
-    from django.utils import timezone
-
     return bool(moment and moment < timezone.now())
 
 
 @register.filter
 def flag_label(flag: str) -> str:
-    from web.strings import js_strings
-
     return js_strings()["flags"].get(flag, flag)

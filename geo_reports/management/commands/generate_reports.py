@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from geo_reports.bulk import reports_generate
+from geo_reports.services.bulk import reports_generate
 
 
 class Command(BaseCommand):

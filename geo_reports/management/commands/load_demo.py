@@ -3,7 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from districts.services.demo import demo_load as districts_demo_load
-from geo_reports.demo import categories_load, demo_reports_load
+from geo_reports.services.demo import categories_load, demo_reports_load
 
 
 class Command(BaseCommand):

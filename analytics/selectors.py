@@ -1,0 +1,21 @@
+"""What a reader may take out of the platform."""
+
+from django.db.models import Q, QuerySet
+
+from districts.selectors import is_staff_member, staff_agencies
+from geo_reports.models import Report
+from geo_reports.selectors import report_public
+
+
+def report_export_scope(user) -> tuple[QuerySet[Report], object]:
+    """What a reader may export: (reports, agencies whose reports they may see privately).
+
+    Anyone: public reports, no private fields. Agency staff: also their agencies' reports, with the
+    private fields of those. Planners and administrators: everything, private fields included.
+    """
+    agencies = staff_agencies(user) if is_staff_member(user) else []
+    if agencies is None:
+        return Report.objects.all(), "all"
+    if agencies:
+        return Report.objects.filter(Q(category__is_public=True) | Q(agency__in=agencies)), agencies
+    return report_public(), None

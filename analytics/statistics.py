@@ -1,0 +1,197 @@
+"""Numbers for the council and for planners, computed in the database (aggregates, percentiles,
+window functions), never by looping over reports in Python.
+
+Per group (agency, kecamatan, desa, category, month): received, resolved, median hours to the first
+response and to resolution, share resolved on time, share reopened, average rating. Hotspots: assets
+with repeated reports, and clusters of nearby reports (ST_ClusterDBSCAN).
+"""
+
+import datetime as dt
+import json
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Aggregate, Avg, Count, Exists, F, FloatField, Func, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from districts.models import Asset
+from districts.spatial import METRIC_SRID
+from geo_reports.models import Category, Report, ReportUpdate, Status
+
+FINISHED = [Status.RESOLVED, Status.CLOSED]
+
+
+class Median(Aggregate):
+    function = "percentile_cont"
+    template = "percentile_cont(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+class HoursBetween(Func):
+    """Hours from `start` to `end` (NULL when `end` is NULL)."""
+
+    template = "EXTRACT(EPOCH FROM (%(expressions)s)) / 3600.0"
+    arg_joiner = " - "
+    output_field = FloatField()
+
+    def __init__(self, start: str, end: str):
+        super().__init__(F(end), F(start))
+
+
+GROUPS = {
+    "agency": {"key": F("agency__code"), "label": F("agency__name")},
+    "kecamatan": {"key": F("kecamatan__code"), "label": F("kecamatan__name")},
+    "desa": {"key": F("desa__code"), "label": F("desa__name")},
+    "category": {"key": F("category__code"), "label": F("category__name")},
+    "month": {"key": TruncMonth("created_at", tzinfo=ZoneInfo(settings.TIME_ZONE))},
+}
+
+
+def report_statistics(*, reports: QuerySet[Report], group: str) -> list[dict]:
+    spec = GROUPS[group]
+    reopened = ReportUpdate.objects.filter(report=OuterRef("pk"), new_status=Status.REOPENED)
+    rows = (
+        reports.order_by()
+        .annotate(group_key=spec["key"], group_label=spec.get("label", spec["key"]), was_reopened=Exists(reopened))
+        .values("group_key", "group_label")
+        .annotate(
+            received=Count("pk"),
+            resolved=Count("pk", filter=Q(status__in=FINISHED)),
+            responded=Count("pk", filter=Q(first_response_at__isnull=False)),
+            median_first_response_hours=Median(HoursBetween("created_at", "first_response_at")),
+            median_resolution_hours=Median(HoursBetween("created_at", "resolved_at"), filter=Q(status__in=FINISHED)),
+            on_time=Count("pk", filter=Q(status__in=FINISHED, resolved_at__lte=F("resolve_due"))),
+            reopened=Count("pk", filter=Q(was_reopened=True)),
+            average_rating=Avg("rating"),
+            rated=Count("rating"),
+        )
+        .order_by("group_key")
+    )
+    result = []
+    for row in rows:
+        key = row["group_key"]
+        if isinstance(key, dt.datetime):
+            key = timezone.localtime(key).strftime("%Y-%m")
+            row["group_label"] = key
+        result.append(
+            {
+                "key": key,
+                "label": row["group_label"],
+                "received": row["received"],
+                "resolved": row["resolved"],
+                "median_first_response_hours": _round(row["median_first_response_hours"]),
+                "median_resolution_hours": _round(row["median_resolution_hours"]),
+                "on_time_share": _share(row["on_time"], row["resolved"]),
+                "reopened_share": _share(row["reopened"], row["received"]),
+                "average_rating": _round(row["average_rating"], 2),
+                "rated": row["rated"],
+            }
+        )
+    return result
+
+
+def _round(value, digits=1):
+    return None if value is None else round(float(value), digits)
+
+
+def _share(part: int, whole: int) -> float | None:
+    return None if not whole else round(part / whole, 3)
+
+
+def asset_hotspots(*, reports: QuerySet[Report], months: int = 12, minimum: int = 2, limit: int = 200) -> list[dict]:
+    """Assets with at least `minimum` reports in the last `months` months: repeat failures."""
+    since = timezone.now() - dt.timedelta(days=30.44 * months)
+    counted = (
+        Asset.objects.annotate(
+            recent=Count("reports", filter=Q(reports__in=reports.filter(created_at__gte=since).values("pk")))
+        )
+        .filter(recent__gte=minimum)
+        .select_related("layer", "owner")
+        .order_by("-recent", "external_id")[:limit]
+    )
+    hotspots = []
+    for asset in counted:
+        layer = asset.layer
+        with translation.override("id"):
+            sentence = _("%(noun)s %(id)s: %(count)d reports in %(months)d months") % {
+                "noun": layer.feature_noun,
+                "id": asset.external_id,
+                "count": asset.recent,
+                "months": months,
+            }
+        with translation.override("en"):
+            sentence_en = _("%(noun)s %(id)s: %(count)d reports in %(months)d months") % {
+                "noun": layer.feature_noun_en or layer.feature_noun,
+                "id": asset.external_id,
+                "count": asset.recent,
+                "months": months,
+            }
+        hotspots.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": asset.geom.geom_type, "coordinates": asset.geom.coords},
+                "properties": {
+                    "layer": layer.code,
+                    "external_id": asset.external_id,
+                    "name": asset.name,
+                    "owner": asset.owner.code,
+                    "reports": asset.recent,
+                    "months": months,
+                    "summary": sentence,
+                    "summary_en": sentence_en,
+                    "synthetic": asset.is_synthetic,
+                },
+            }
+        )
+    return hotspots
+
+
+# ST_ClusterDBSCAN is a window function over a metric projection; the ORM cannot say this. The
+# {reports} slot takes the SQL Django compiled for the filtered reports (its values stay parameters).
+CLUSTERS_SQL = """
+WITH chosen AS ({reports}),
+clustered AS (
+    SELECT r.id, r.location, r.category_id,
+           ST_ClusterDBSCAN(ST_Transform(r.location, %s), eps => %s, minpoints => %s) OVER () AS cluster
+    FROM geo_reports_report r
+    WHERE r.id IN (SELECT id FROM chosen)
+)
+SELECT cluster,
+       count(*) AS reports,
+       ST_AsGeoJSON(ST_Centroid(ST_Collect(location)), 7) AS centre,
+       ST_AsGeoJSON(ST_ConvexHull(ST_Collect(location)), 7) AS hull,
+       mode() WITHIN GROUP (ORDER BY category_id) AS main_category
+FROM clustered
+WHERE cluster IS NOT NULL
+GROUP BY cluster
+ORDER BY count(*) DESC
+LIMIT 200
+"""
+
+
+def report_clusters(*, reports: QuerySet[Report], eps_m: float = 150, min_points: int = 4) -> list[dict]:
+    """Groups of at least `min_points` reports each within `eps_m` metres of another (DBSCAN)."""
+    inner, params = reports.order_by().values("id").query.sql_with_params()
+    with connection.cursor() as cursor:
+        statement = CLUSTERS_SQL.format(reports=inner)
+        cursor.execute(statement, [*params, METRIC_SRID, float(eps_m), int(min_points)])
+        rows = cursor.fetchall()
+    names = dict(Category.objects.values_list("pk", "code"))
+    features = []
+    for index, (_cluster, count, centre, hull, category) in enumerate(rows, start=1):
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": json.loads(hull),
+                "properties": {
+                    "cluster": index,
+                    "reports": count,
+                    "centre": json.loads(centre)["coordinates"],
+                    "main_category": names.get(category),
+                },
+            }
+        )
+    return features

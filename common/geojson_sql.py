@@ -1,0 +1,92 @@
+"""GeoJSON built by PostgreSQL (`json_build_object`, `ST_AsGeoJSON`) and handed to Python as text: no
+model instance, no geometry object and no per-feature serializer is made, so a page of 10,000
+features, or an export of a million, costs one query and string joins. Django has no expression for
+these functions, so each is a small `Func` here; everything else (filters, joins, ordering, paging)
+stays ORM. Used by the exports and by OGC API - Features.
+"""
+
+from django.db.models import BooleanField, Expression, F, Func, JSONField, TextField, Value
+from django.db.models.functions import Cast
+
+# Coordinates are written with at most 7 decimals: about 1 cm at Batu's latitude.
+COORDINATE_DECIMALS = 7
+
+
+class JSONBuildObject(Func):
+    """`json_build_object(k1, v1, k2, v2, ...)`: keys in the given order, values typed by PostgreSQL
+    (numbers, booleans, RFC 3339 timestamps, nested json)."""
+
+    function = "json_build_object"
+    output_field = JSONField()
+
+    def __init__(self, members: dict[str, Expression], **extra):
+        arguments = []
+        for key, value in members.items():
+            arguments += [Cast(Value(key), TextField()), value]
+        super().__init__(*arguments, **extra)
+
+
+class JSONBBuildObject(JSONBuildObject):
+    function = "jsonb_build_object"
+
+
+class GeoJSONGeometry(Func):
+    """`ST_AsGeoJSON(geom, 7)::json`: the geometry as a GeoJSON object (not a quoted string)."""
+
+    template = f"ST_AsGeoJSON(%(expressions)s, {COORDINATE_DECIMALS})::json"
+    output_field = JSONField()
+
+
+class JSONBWithout(Func):
+    """`jsonb - 'key1' - 'key2'`: an object without the given members."""
+
+    arg_joiner = " - "
+    template = "(%(expressions)s)"
+    output_field = JSONField()
+
+    def __init__(self, expression, keys: list[str], **extra):
+        super().__init__(expression, *(Cast(Value(key), TextField()) for key in keys), **extra)
+
+
+class JSONBMerge(Func):
+    """`a || b`: the members of both objects; b's win where both have a key."""
+
+    arg_joiner = " || "
+    template = "(%(expressions)s)"
+    output_field = JSONField()
+
+
+class JSONTruthy(Func):
+    """Whether a JSON member is set the way Python's bool() would read it: absent, null, false, 0,
+    "", [] and {} are false (as `Asset.is_synthetic` reads `attributes["synthetic"]`)."""
+
+    template = (
+        "COALESCE((%(expressions)s -> %(key)s) NOT IN "
+        "('null'::jsonb, 'false'::jsonb, '0'::jsonb, '\"\"'::jsonb, '[]'::jsonb, '{}'::jsonb), false)"
+    )
+    output_field = BooleanField()
+
+    def __init__(self, expression, key: str, **extra):
+        # The key is a constant of ours, never client input.
+        super().__init__(expression, key="'" + key.replace("'", "''") + "'", **extra)
+
+
+def feature_text(*, geometry: str, properties: Expression) -> Expression:
+    """One GeoJSON Feature as text, its id the row's primary key."""
+    return Cast(
+        JSONBuildObject(
+            {
+                "type": Value("Feature"),
+                "id": F("pk"),
+                "geometry": GeoJSONGeometry(F(geometry)),
+                "properties": properties,
+            }
+        ),
+        TextField(),
+    )
+
+
+def flattened_properties(*, attributes: str, fixed: dict[str, Expression]) -> Expression:
+    """A JSON attributes column's members as top-level properties, beside (and overridden by) the
+    fixed ones."""
+    return JSONBMerge(JSONBWithout(F(attributes), list(fixed)), JSONBBuildObject(fixed))

@@ -1,0 +1,100 @@
+"""The public map's data: report tiles (MVT), the count of matching reports, light points, and area
+outlines. Same filters as the report list (geo_reports.filters.ReportFilter)."""
+
+import hashlib
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import cache_control
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from districts.selectors import boundaries
+from districts.serializers import BoundaryFeatureSerializer, BoundaryQuerySerializer
+from geo_reports.filters import ReportFilter
+from geo_reports.selectors import report_public
+
+from . import tiles
+from .selectors import report_map_points
+from .serializers import BOUNDARIES, CountSerializer, MapPointsSerializer
+
+
+class ReportMapApi(generics.GenericAPIView):
+    """Public reports as light points for the map (same filters as the list, no pagination)."""
+
+    filterset_class = ReportFilter
+    pagination_class = None
+
+    def get_queryset(self):
+        return report_public()
+
+    @extend_schema(responses=MapPointsSerializer)
+    def get(self, request):
+        return Response(report_map_points(self.filter_queryset(self.get_queryset())))
+
+
+class MapFilterMixin:
+    """The map's endpoints: public reports, the list's filters, and those filters in terms of the
+    counts kept per map cell (maps.tiles.cell_scope)."""
+
+    filterset_class = ReportFilter
+    pagination_class = None
+
+    def get_queryset(self):
+        return report_public()
+
+    def map_reports(self) -> tuple[QuerySet, tiles.CellScope | None]:
+        """The matching public reports and the same filters in kept counts, from one filterset
+        (the list's filters refuse bad values the same way)."""
+        filterset = DjangoFilterBackend().get_filterset(self.request, self.get_queryset(), self)
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        return filterset.qs, tiles.cell_scope(filterset)
+
+
+class ReportCountApi(MapFilterMixin, generics.GenericAPIView):
+    """How many public reports match the filters (for the map's summary line)."""
+
+    @extend_schema(responses=CountSerializer)
+    def get(self, request):
+        reports, scope = self.map_reports()
+        return Response({"count": tiles.report_count(reports=reports, scope=scope)})
+
+
+class ReportTileApi(MapFilterMixin, generics.GenericAPIView):
+    """A vector tile (MVT) of public reports: one point per report where the tile holds at most
+    300 of them, else counts per cell of the map's grid (maps.tiles); the same filters as
+    the list. Cached by browsers for a minute, revalidated by ETag."""
+
+    @extend_schema(responses={(200, "application/vnd.mapbox-vector-tile"): OpenApiTypes.BINARY})
+    def get(self, request, z: int, x: int, y: int):
+        reports, scope = self.map_reports()
+        try:
+            tile = tiles.report_tile(reports=reports, z=z, x=x, y=y, scope=scope)
+        except tiles.TileOutOfRange:
+            raise Http404 from None
+        etag = '"' + hashlib.sha256(tile).hexdigest()[:32] + '"'
+        headers = {"ETag": etag, "Cache-Control": "public, max-age=60", "Vary": "Accept-Encoding"}
+        if request.headers.get("If-None-Match") == etag:
+            return HttpResponse(status=304, headers=headers)
+        return HttpResponse(tile, content_type="application/vnd.mapbox-vector-tile", headers=headers)
+
+
+@method_decorator(cache_control(public=True, max_age=3600), name="get")
+class BoundaryListApi(APIView):
+    """Area outlines for maps (`?kind=kota,kecamatan,desa`), simplified to about 3 m."""
+
+    @extend_schema(
+        parameters=[BoundaryQuerySerializer],
+        responses={200: BOUNDARIES},
+    )
+    def get(self, request):
+        query = BoundaryQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        return Response(BoundaryFeatureSerializer(boundaries(kinds=query.validated_data["kind"]), many=True).data)

@@ -1,0 +1,237 @@
+"""Who hears of what: notifications are written as rows in the same transaction as the change they
+report (the report core's events, see receivers.py), and handed to the worker only once that
+transaction has committed."""
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from districts.models import Agency, Membership
+from geo_reports.models import Report, ReportUpdate, Status
+
+from .models import Notification
+from .tasks import send_notification
+
+Channel = Notification.Channel
+
+
+def _public_url(report: Report) -> str:
+    with translation.override("id"):
+        return settings.LAPOR_PUBLIC_URL + reverse("web:report-detail", args=[report.tracking_code])
+
+
+def _staff_url(report: Report) -> str:
+    return settings.LAPOR_PUBLIC_URL + reverse("staff:report", args=[report.tracking_code])
+
+
+def _place(report: Report) -> str:
+    return ", ".join(a.label for a in (report.desa, report.kecamatan) if a) or "Kota Batu"
+
+
+def report_document(report: Report, *, with_contact: bool) -> dict:
+    """The report as agencies' systems receive it (webhook JSON)."""
+    document = {
+        "id": report.pk,
+        "tracking_code": report.tracking_code,
+        "url": _staff_url(report),
+        "public_url": _public_url(report),
+        "category": report.category.code,
+        "status": report.status,
+        "agency": report.agency.code if report.agency else None,
+        "description": report.description,
+        "answers": report.answers,
+        "location": [report.location.x, report.location.y],
+        "geometry": {"type": report.geometry.geom_type, "coordinates": report.geometry.coords},
+        "areas": {
+            "desa": report.desa.code if report.desa else None,
+            "kecamatan": report.kecamatan.code if report.kecamatan else None,
+        },
+        "routing": {"explanation": report.routing_explanation, "explanation_en": report.routing_explanation_en},
+        "created_at": report.created_at.isoformat(),
+        "acknowledge_due": report.acknowledge_due.isoformat() if report.acknowledge_due else None,
+        "resolve_due": report.resolve_due.isoformat() if report.resolve_due else None,
+    }
+    if with_contact:
+        contact = getattr(report, "contact", None)
+        document["reporter"] = (
+            {"name": contact.name, "phone": contact.phone, "email": contact.email} if contact else None
+        )
+    return document
+
+
+def _agency_notification(report: Report, agency: Agency, event: str) -> Notification | None:
+    method = agency.send_method
+    if method == Agency.SendMethod.EMAIL and agency.email:
+        with translation.override("id"):
+            subject = _("[Lapor Batu] New report %(code)s: %(category)s") % {
+                "code": report.tracking_code,
+                "category": report.category.name,
+            }
+            lines = [
+                f"{report.category.name} · {_place(report)}",
+                report.routing_explanation,
+                "",
+                report.description or "-",
+                "",
+                _("Resolve by: %(due)s")
+                % {"due": report.resolve_due.strftime("%Y-%m-%d %H:%M") if report.resolve_due else "-"},
+                _staff_url(report),
+            ]
+        payload = {"to": agency.email, "subject": subject, "body": "\n".join(lines)}
+        channel = Channel.AGENCY_EMAIL
+    elif method == Agency.SendMethod.WEBHOOK and agency.endpoint_url:
+        payload = {
+            "url": agency.endpoint_url,
+            "body": {"event": event, "report": report_document(report, with_contact=True)},
+        }
+        channel = Channel.AGENCY_WEBHOOK
+    elif method == Agency.SendMethod.OPEN311 and agency.endpoint_url:
+        contact = getattr(report, "contact", None)
+        form = {
+            "service_code": report.category.code,
+            "lat": f"{report.location.y:.7f}",
+            "long": f"{report.location.x:.7f}",
+            "description": report.description or report.category.name,
+            "api_key": agency.endpoint_api_key,
+            "first_name": contact.name if contact else "",
+            "email": contact.email if contact else "",
+            "phone": contact.phone if contact else "",
+        }
+        for code, value in report.answers.items():
+            form[f"attribute[{code}]"] = ",".join(value) if isinstance(value, list) else str(value)
+        payload = {"url": agency.endpoint_url.rstrip("/") + "/requests.json", "form": form}
+        channel = Channel.AGENCY_OPEN311
+    else:
+        return None  # the in-app inbox is the delivery
+    return Notification(channel=channel, report=report, agency=agency, event=event, payload=payload)
+
+
+def _reporter_notifications(report: Report, event: str, update: ReportUpdate | None) -> list[Notification]:
+    contact = getattr(report, "contact", None)
+    if contact is None:
+        return []
+    status_id = _status_label(report.status, "id")
+    status_en = _status_label(report.status, "en")
+    message = update.message if update else ""
+    link = _public_url(report)
+    made = []
+    if contact.email:
+        body = "\n".join(
+            [
+                f"Laporan {report.tracking_code} ({report.category.name}): {status_id}.",
+                *(
+                    [f"Pesan dari {update.agency.name}: {message}" if update and update.agency else message]
+                    if message
+                    else []
+                ),
+                link,
+                "",
+                f"Report {report.tracking_code} ({report.category.name_en}): {status_en}.",
+                link,
+            ]
+        )
+        made.append(
+            Notification(
+                channel=Channel.REPORTER_EMAIL,
+                report=report,
+                event=event,
+                payload={
+                    "to": contact.email,
+                    "subject": f"[Lapor Batu] {report.tracking_code}: {status_id}",
+                    "body": body,
+                },
+            )
+        )
+    if contact.phone and settings.LAPOR_REPORTER_WEBHOOK_URL:
+        text = (
+            f"Lapor Batu {report.tracking_code}: {status_id}." + (f" {message[:300]}" if message else "") + f" {link}"
+        )
+        made.append(
+            Notification(
+                channel=Channel.REPORTER_WEBHOOK,
+                report=report,
+                event=event,
+                payload={
+                    "url": settings.LAPOR_REPORTER_WEBHOOK_URL,
+                    "body": {
+                        "event": event,
+                        "phone": contact.phone,
+                        "text": text,
+                        "tracking_code": report.tracking_code,
+                        "status": report.status,
+                        "url": link,
+                    },
+                },
+            )
+        )
+    return made
+
+
+def _status_label(status: str, language: str) -> str:
+    with translation.override(language):
+        return str(Status(status).label)
+
+
+def _queue(notifications: list[Notification]) -> list[Notification]:
+    notifications = [n for n in notifications if n is not None]
+    if not notifications:
+        return []
+    Notification.objects.bulk_create(notifications)
+    ids = [n.pk for n in notifications]
+
+    def hand_to_worker():
+        for pk in ids:
+            send_notification.enqueue(pk)
+
+    transaction.on_commit(hand_to_worker)
+    return notifications
+
+
+def notify_received(report: Report) -> list[Notification]:
+    queued = [_agency_notification(report, report.agency, "received")] if report.agency else []
+    queued += _reporter_notifications(report, "received", None)
+    return _queue(queued)
+
+
+def notify_update(update: ReportUpdate) -> list[Notification]:
+    """A public change (status or reply) reaches the reporter; a referral also reaches the new agency."""
+    if update.is_internal:
+        return []
+    report = update.report
+    queued = _reporter_notifications(report, update.kind, update)
+    if update.new_status == Status.REFERRED and report.agency:
+        queued.append(_agency_notification(report, report.agency, "referred"))
+    return _queue(queued)
+
+
+def notify_overdue(report: Report) -> list[Notification]:
+    supervisors = (
+        Membership.objects.filter(agency=report.agency, role=Membership.Role.SUPERVISOR)
+        .exclude(user__email="")
+        .select_related("user")
+    )
+    with translation.override("id"):
+        subject = _("[Lapor Batu] Overdue: %(code)s %(category)s") % {
+            "code": report.tracking_code,
+            "category": report.category.name,
+        }
+        body = _("The report %(code)s was due by %(due)s and is still %(status)s.\n%(url)s") % {
+            "code": report.tracking_code,
+            "due": report.resolve_due.strftime("%Y-%m-%d %H:%M"),
+            "status": _status_label(report.status, "id"),
+            "url": _staff_url(report),
+        }
+    return _queue(
+        [
+            Notification(
+                channel=Channel.SUPERVISOR_EMAIL,
+                report=report,
+                agency=report.agency,
+                event="overdue",
+                payload={"to": m.user.email, "subject": subject, "body": body},
+            )
+            for m in supervisors
+        ]
+    )
