@@ -39,17 +39,62 @@ def summary(samples: list[float]) -> dict:
     }
 
 
-def write(name: str, rows: list[dict], extra: dict | None = None) -> Path:
+def machine() -> dict:
+    """What the figures were measured on, for the line above the README's table."""
+    from django.db import connection
+
+    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
+    cpu_model = next((line.split(":", 1)[1].strip() for line in cpuinfo if "model name" in line), platform.processor())
+    meminfo = Path("/proc/meminfo").read_text().splitlines()
+    memory_kb = next(int(line.split()[1]) for line in meminfo if line.startswith("MemTotal"))
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgresql = cursor.fetchone()[0].split()[0]
+        cursor.execute("SELECT postgis_lib_version()")
+        postgis = cursor.fetchone()[0]
+    return {
+        "cpus": os.cpu_count(),
+        "cpu_model": cpu_model,
+        "memory_gb": round(memory_kb / 1024**2, 1),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "postgresql": postgresql,
+        "postgis": postgis,
+    }
+
+
+def database() -> dict:
+    """The reports the database holds as a benchmark ends (all, and those of public categories)."""
+    from django.db import connection
+
+    from geo_reports.models import Category, Report
+
+    report, category = Report._meta.db_table, Category._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*), count(*) FILTER (WHERE c.is_public) "
+            f"FROM {report} r JOIN {category} c ON c.id = r.category_id"
+        )
+        reports, public = cursor.fetchone()
+    return {"name": connection.settings_dict["NAME"], "reports": reports, "public_reports": public}
+
+
+def write(name: str, rows: list[dict], extra: dict | None = None, targets: dict | None = None) -> Path:
+    """bench/results/<name>.json: the figures, the targets they are judged by (bench/summary.py reads
+    both from here), when, on what machine and over how many reports."""
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{name}.json"
     payload = {
         "benchmark": name,
         "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
+        "machine": machine(),
+        "database": database(),
+        "targets": targets or {},
         "rows": rows,
         **(extra or {}),
     }
-    path.write_text(json.dumps(payload, indent=2))
+    path.write_text(json.dumps(payload, indent=2) + "\n")
+    print(f"written to {path.relative_to(ROOT)}")
     return path
 
 
@@ -131,9 +176,8 @@ def app_server(workers: int = 3, threads: int = 1, **env) -> Server:
 
     The latency benchmarks (nearby, tiles, bbox) ask for one worker: their requests come one at a
     time, as the SQL side's come over its one connection. With three, consecutive requests land on
-    different processes and PostgreSQL backends, each with colder caches, and a tile costs about
-    3 ms more on this machine (measured: central z15 tile 10.5 ms with three workers, 7.0 ms with
-    one). Intake, which is about concurrency, uses several."""
+    different processes and PostgreSQL backends, each with colder caches, and a tile costs more
+    (`bench/tiles.py --workers 3` measures how much). Intake, which is about concurrency, uses several."""
     argv = [
         str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi:application", "--bind", "127.0.0.1:{port}",
         "--workers", str(workers), "--threads", str(threads), "--timeout", "300",
@@ -145,9 +189,9 @@ def app_server(workers: int = 3, threads: int = 1, **env) -> Server:
 VIEW = "bench_public_reports"
 
 
-def tipg_server() -> Server:
-    """tipg (OGC API Features and Tiles, FastAPI) from var/bench-venv, serving the view of public
-    reports that bench/data.py makes: the same rows the app's public endpoints read."""
+def tipg_server(tables: list[str] = (VIEW,)) -> Server:
+    """tipg (OGC API Features and Tiles, FastAPI) from var/bench-venv, serving `tables` (by default
+    the view of public reports that bench/data.py makes: the same rows the app's public endpoints read)."""
     from django.conf import settings
 
     db = settings.DATABASES["default"]
@@ -159,7 +203,7 @@ def tipg_server() -> Server:
     env = {
         "DATABASE_URL": url,
         "TIPG_DB_SCHEMAS": '["public"]',
-        "TIPG_DB_TABLES": f'["public.{VIEW}"]',
+        "TIPG_DB_TABLES": json.dumps([f"public.{table}" for table in tables]),
         "TIPG_MAX_FEATURES_PER_QUERY": "10000",
     }
     return Server("tipg", argv, env, probe="/collections")

@@ -3,21 +3,39 @@ generated reports up to --reports (default 1,000,000; only the shortfall is gene
 run starts at once), the view tipg reads, fresh statistics, and a staff token for the crew API.
 
     LAPOR_PGDATABASE=laporbatu_bench .venv/bin/python bench/data.py [--reports 1000000]
+
+When it generates reports it writes bench/results/generate.json. Target: 50,000 reports a second.
 """
 
 import argparse
-import json
 
-from _setup import RESULTS, VIEW, django_setup
+from _setup import ROOT, VIEW, django_setup, write
 
-# The public reports as a plain table would hold them: what the app's public endpoints serve,
-# for tipg (which reads tables and views) and for ogr2ogr.
-VIEW_SQL = f"""
+GENERATE_TARGET = 50_000  # reports a second
+
+
+def view_sql() -> str:
+    """The public reports as a plain table would hold them: what the app's public endpoints serve,
+    for tipg (which reads tables and views) and for ogr2ogr."""
+    from geo_reports.models import Category, Report
+
+    return f"""
 CREATE OR REPLACE VIEW {VIEW} AS
 SELECT r.id, r.tracking_code, r.status, c.code AS category, r.created_at, r.location
-FROM geo_reports_report r JOIN geo_reports_category c ON c.id = r.category_id
+FROM {Report._meta.db_table} r JOIN {Category._meta.db_table} c ON c.id = r.category_id
 WHERE c.is_public
 """
+
+
+def report_indexes(cursor, table: str) -> dict:
+    """How many indexes each new report updates, and how many of them are GiST (the costly kind)."""
+    cursor.execute(
+        "SELECT count(*), count(*) FILTER (WHERE indexdef ILIKE '%% USING gist %%') "
+        "FROM pg_indexes WHERE tablename = %s",
+        [table],
+    )
+    total, gist = cursor.fetchone()
+    return {"indexes": total, "gist_indexes": gist}
 
 
 def main():
@@ -31,32 +49,31 @@ def main():
     from django.db import connection
     from rest_framework.authtoken.models import Token
 
-    from districts.models import Area, Membership
-    from geo_reports.bulk import reports_generate
+    from districts.models import Area, Asset, Membership
     from geo_reports.models import Report
+    from geo_reports.services.bulk import reports_generate
 
     if not Area.objects.exists():
         call_command("load_demo", reports=0)
+    table = Report._meta.db_table
     missing = args.reports - Report.objects.count()
     if missing > 0:
         print(f"generating {missing:,} reports")
         result = reports_generate(count=missing)
         print(f"  {result.created:,} reports in {result.seconds:.0f} s ({result.per_second:,.0f}/s)")
-        RESULTS.mkdir(parents=True, exist_ok=True)
-        (RESULTS / "generate.json").write_text(
-            json.dumps({"reports": result.created, "seconds": result.seconds, "per_second": result.per_second})
-        )
+        with connection.cursor() as cursor:
+            indexes = report_indexes(cursor, table)
+        row = {"reports": result.created, "seconds": result.seconds, "per_second": result.per_second}
+        write("generate", [row], {"assets": Asset.objects.count(), **indexes}, {"per_second": GENERATE_TARGET})
     with connection.cursor() as cursor:
-        cursor.execute(VIEW_SQL)
-        cursor.execute("VACUUM ANALYZE geo_reports_report")
-        cursor.execute("SELECT count(*) FROM geo_reports_report")
-        total = cursor.fetchone()[0]
+        cursor.execute(view_sql())
+        cursor.execute(f"VACUUM ANALYZE {table}")
     user, _ = get_user_model().objects.get_or_create(username="bench-admin")
     Membership.objects.get_or_create(user=user, agency=None, role=Membership.Role.ADMIN)
     token = Token.objects.get_or_create(user=user)[0].key
-    (RESULTS.parent.parent / "var" / "bench").mkdir(parents=True, exist_ok=True)
-    (RESULTS.parent.parent / "var" / "bench" / "token").write_text(token)
-    print(f"{total:,} reports in {connection.settings_dict['NAME']}")
+    (ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)
+    (ROOT / "var" / "bench" / "token").write_text(token)
+    print(f"{Report.objects.count():,} reports in {connection.settings_dict['NAME']}")
 
 
 if __name__ == "__main__":

@@ -3,9 +3,10 @@
 #
 # Builds (once) a database of BENCH_REPORTS generated reports (default 1,000,000) next to the
 # development one, installs the references (tipg into var/bench-venv from bench/requirements.txt;
-# ogr2ogr comes with gdal-bin), runs each benchmark, prints a table of the figures and writes them
-# to bench/results/ (one JSON file each, and README.md). The intake benchmark adds the reports it
-# submits (a few thousand) to the database; later runs only top up to BENCH_REPORTS.
+# ogr2ogr comes with gdal-bin), runs each benchmark, writes its figures to bench/results/ (one JSON
+# record each, committed) and prints the table; `make figures` puts the same table into README.md.
+# The intake benchmark adds the reports it submits (a few thousand) to the database; later runs only
+# top up to BENCH_REPORTS.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -14,7 +15,7 @@ cd "$ROOT"
 
 export LAPOR_PGDATABASE="${LAPOR_BENCH_DATABASE:-laporbatu_bench}"
 BENCH_REPORTS="${BENCH_REPORTS:-1000000}"
-BENCHMARKS="${BENCHMARKS:-routing nearby tiles bbox export intake}"
+BENCHMARKS="${BENCHMARKS:-routing nearby tiles basemap bbox export intake}"
 
 scripts/setup.sh
 scripts/pg.sh start
@@ -30,5 +31,5 @@ for name in $BENCHMARKS; do
   say "benchmark: $name"
   (cd bench && ../.venv/bin/python "$name.py")
 done
-say "summary (bench/results/README.md)"
+say "summary (\`make figures\` writes it into README.md)"
 (cd bench && ../.venv/bin/python summary.py)

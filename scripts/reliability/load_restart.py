@@ -16,6 +16,8 @@ idempotency key names the report the client was told about, and there is no repo
 and prints the figures as JSON: submissions, acknowledgements, lost, duplicated, the answers seen
 during the outage (503 with Retry-After expected, never a 500 or a traceback), and the recovery time.
 Exit status 0 when nothing was lost or duplicated and the outage was answered as promised, else 1.
+tests/reliability/test_load_restart.py runs it and records the figures for the README; to record a
+full-size run, run that test with LAPOR_LOAD_CLIENTS=32 LAPOR_LOAD_SECONDS=60.
 """
 
 import argparse

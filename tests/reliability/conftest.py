@@ -3,9 +3,12 @@ report a test files, and staff headers.
 
 The proofs run against the real server (gunicorn over the test database, `tests/conftest.py`), so
 they see exactly what a client sees; "nothing was written" is checked by counting rows afterwards.
+Each proof's figures and its tests' outcomes are written as a record at the end of the run (records.py).
 """
 
 import httpx
+
+from . import records
 
 # A pin inside Kelurahan Sisir, and a report of the waste category (routed to DLH) that needs one answer.
 BATU = [112.5290, -7.8763]
@@ -60,3 +63,12 @@ def file_report(server: str, **properties) -> dict:
     response = httpx.post(f"{server}/api/reports/", json=feature(geometry, **properties), timeout=60)
     assert response.status_code == 201, response.text
     return response.json()["properties"]
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call" or not report.passed:
+        records.outcome(report.nodeid, report.outcome)
+
+
+def pytest_sessionfinish(session):
+    records.write()

@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import httpx
@@ -20,6 +21,8 @@ from django.conf import settings
 
 from tests import images
 from tests.conftest import BASE_DIR, database_url
+
+from . import records
 
 pytestmark = pytest.mark.django_db
 
@@ -68,6 +71,7 @@ def test_a_backup_restores_into_a_fresh_cluster_with_every_row_and_file(server, 
         "LAPOR_MEDIA_ROOT": str(media),
         "LAPOR_PRIVATE_ROOT": str(private),
     }
+    started = time.monotonic()
     backup = run("backup.sh", str(tmp_path / "backups"), env=env)
     assert backup.returncode == 0, backup.stdout + backup.stderr
     manifest_path = backup.stdout.strip().splitlines()[-1]
@@ -87,6 +91,11 @@ def test_a_backup_restores_into_a_fresh_cluster_with_every_row_and_file(server, 
     restored = run("restore_check.sh", manifest_path, env={})
     assert restored.returncode == 0, restored.stdout + restored.stderr
     summary = json.loads(restored.stdout.strip().splitlines()[-1])
+    records.note(
+        __name__,
+        seconds=round(time.monotonic() - started, 1),
+        **{key: summary[key] for key in ("match", "tables", "rows", "media_files", "private_files")},
+    )
     assert summary["match"] is True
     assert summary["media_files"] == expected_files and summary["private_files"] == 1
     assert summary["rows"] == sum(manifest["tables"].values()) and summary["tables"] >= 20
@@ -96,4 +105,5 @@ def test_a_backup_restores_into_a_fresh_cluster_with_every_row_and_file(server, 
     tampered = tmp_path / "backups" / "tampered.manifest.json"
     tampered.write_text(json.dumps(manifest))
     refused = run("restore_check.sh", str(tampered), env={})
+    records.note(__name__, tampered_manifest_caught=refused.returncode != 0 and "DIFFERS" in refused.stdout)
     assert refused.returncode != 0 and "DIFFERS" in refused.stdout

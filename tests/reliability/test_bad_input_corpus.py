@@ -21,6 +21,7 @@ import re
 import httpx
 import pytest
 
+from . import records
 from .conftest import auth, file_report, row_counts
 from .corpus import ACCEPTED_AS_DATA, REFUSED, Case
 
@@ -66,8 +67,11 @@ def target_report(server) -> dict:
 
 @pytest.mark.parametrize("case", REFUSED, ids=[case.name for case in REFUSED])
 def test_bad_input_is_refused_and_writes_nothing(api, staff_users, open311_key, target_report, case):
+    records.count(__name__, f"refused_{case.kind}")
     before = row_counts()
+    records.note(__name__, tables_watched=len(before))
     response = _send(api, case, target_report["id"], staff_users["admin-test"], open311_key)
+    records.count(__name__, "server_errors", int(response.status_code >= 500))
 
     assert response.status_code == case.status, (case.name, response.status_code, response.text[:500])
     assert response.headers["Content-Type"].startswith("application/json"), response.headers["Content-Type"]
@@ -94,6 +98,8 @@ def test_the_corpus_is_big_enough():
 @pytest.mark.parametrize("case", ACCEPTED_AS_DATA, ids=[case.name for case in ACCEPTED_AS_DATA])
 def test_hostile_looking_data_is_stored_verbatim_and_shown_inert(api, server, staff_users, case):
     import json
+
+    records.count(__name__, "accepted_as_data")
 
     if case.photos:
         response = api.post(

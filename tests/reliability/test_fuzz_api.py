@@ -7,7 +7,7 @@ staff operations, once more anonymously for undocumented status codes, and over 
 OpenAPI document. CI runs LAPOR_FUZZ_EXAMPLES (default 15) examples per operation with a fixed seed,
 about 70 seconds for the five passes; `scripts/reliability/fuzz.sh 300` runs longer (about 12 minutes).
 
-The JSON report of each run is kept in var/test-artifacts/fuzz/ for the figures (FIGURES.md).
+The JSON report of each run is kept in var/test-artifacts/fuzz/; its counts go into this proof's record.
 """
 
 import json
@@ -17,6 +17,8 @@ import subprocess
 import pytest
 
 from tests.conftest import ARTIFACTS, BASE_DIR
+
+from . import records
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +65,13 @@ def fuzz(name: str, schema_url: str, *options: str) -> dict:
     assert report_path.exists(), f"schemathesis wrote no report:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
     report = json.loads(report_path.read_text())
     report["output"] = result.stdout
+    counts = {
+        "operations": report["operations"]["tested"],
+        "cases": report["test_cases"]["generated"],
+        "cases_failing": report["test_cases"]["with_failures"] + report["test_cases"]["errored"],
+        "operations_errored": report["operations"]["errored"],
+    }
+    records.note(__name__, examples=EXAMPLES, seed=SEED, schemathesis=report["schemathesis_version"], **{name: counts})
     return report
 
 

@@ -1,12 +1,14 @@
 """Promise 3, the CI-sized run: 8 reporters for 15 seconds while PostgreSQL restarts.
 
 scripts/reliability/load_restart.py does the work on its own throwaway PostgreSQL cluster and its own
-gunicorn (the shared cluster is never restarted); the full run (32 reporters, 60 seconds) is the same
-script with its defaults. Every acknowledged submission must exist exactly once, and during the
-outage every API must answer 503 with Retry-After, never a 500 or a traceback.
+gunicorn (the shared cluster is never restarted). LAPOR_LOAD_CLIENTS and LAPOR_LOAD_SECONDS size the
+run: `LAPOR_LOAD_CLIENTS=32 LAPOR_LOAD_SECONDS=60` is the full run (the script's defaults), recorded
+like the CI one. Every acknowledged submission must exist exactly once, and during the outage every
+API must answer 503 with Retry-After, never a 500 or a traceback.
 """
 
 import json
+import os
 import subprocess
 import sys
 
@@ -14,7 +16,16 @@ import pytest
 
 from tests.conftest import ARTIFACTS, BASE_DIR
 
+from . import records
+
 SCRIPT = BASE_DIR / "scripts" / "reliability" / "load_restart.py"
+CLIENTS = os.environ.get("LAPOR_LOAD_CLIENTS", "8")
+SECONDS = os.environ.get("LAPOR_LOAD_SECONDS", "15")
+RECORDED = [
+    "clients", "seconds", "submissions", "attempts", "acknowledged", "unacknowledged", "lost", "duplicated",
+    "reports_without_a_key", "acknowledged_with_another_report", "bad_answers", "outage_seconds",
+    "recovery_after_database_up_seconds",
+]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -22,14 +33,22 @@ def figures() -> dict:
     out = ARTIFACTS / "load-restart-ci.json"
     out.unlink(missing_ok=True)
     result = subprocess.run(
-        [sys.executable, str(SCRIPT), "--clients", "8", "--seconds", "15", "--json", str(out)],
+        [sys.executable, str(SCRIPT), "--clients", CLIENTS, "--seconds", SECONDS, "--json", str(out)],
         cwd=BASE_DIR,
         capture_output=True,
         text=True,
         timeout=600,
     )
     assert out.exists(), result.stdout[-3000:] + result.stderr[-3000:]
-    return json.loads(out.read_text())
+    figures = json.loads(out.read_text())
+    probes = figures["outage_probes"]
+    records.note(
+        __name__,
+        **{name: figures[name] for name in RECORDED},
+        outage_probes=len(probes),
+        outage_probes_503_retry_after=sum(label == "503+retry-after" for label in probes.values()),
+    )
+    return figures
 
 
 def test_every_acknowledged_report_exists_exactly_once(figures):

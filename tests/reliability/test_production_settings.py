@@ -6,6 +6,7 @@ and secure cookies.
 """
 
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -14,6 +15,8 @@ import httpx
 import pytest
 
 from tests.conftest import BASE_DIR, AppServer
+
+from . import records
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +48,9 @@ def manage(*args, **env) -> subprocess.CompletedProcess:
 
 def test_check_deploy_reports_nothing():
     result = manage("check", "--deploy", "--fail-level", "WARNING")
+    found = re.search(r"System check identified (no|\d+) issues?", result.stdout + result.stderr)
+    if found:
+        records.note(__name__, check_deploy_issues=0 if found[1] == "no" else int(found[1]))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout, result.stdout + result.stderr
 
@@ -63,6 +69,8 @@ def test_check_deploy_reports_nothing():
 )
 def test_refuses_to_start_without_a_secret_or_hosts(overrides, message):
     result = manage("check", **overrides)
+    records.count(__name__, "unsafe_startups_tried")
+    records.count(__name__, "unsafe_startups_refused", int(result.returncode != 0 and message in result.stderr))
     assert result.returncode != 0
     assert message in result.stderr
 
@@ -78,6 +86,7 @@ def test_the_hardening_values():
     import json
 
     values = json.loads(result.stdout.strip().splitlines()[-1])
+    records.note(__name__, hardening_settings=len(values))
     assert values == {
         "DEBUG": False,
         "SECURE_SSL_REDIRECT": True,

@@ -19,6 +19,7 @@ import pytest
 from tests.conftest import STAFF_PASSWORD
 from tests.web.conftest import _context, tap_map_at
 
+from . import records
 from .conftest import auth
 
 pytestmark = [pytest.mark.django_db, pytest.mark.browser]
@@ -29,8 +30,12 @@ ATTACKER = "attacker.example"
 PIN = (112.5303, -7.8752)
 
 
+PLANTED: set[str] = set()  # the payloads' tags, for the record
+
+
 def payload(tag: str, short: bool = False) -> str:
     """Markup that would run, add an element or call the attacker if it were ever interpreted."""
+    PLANTED.add(tag)
     if short:  # for fields of at most 120 characters
         return f'"><img src=//{ATTACKER}/{tag} onerror=alert(1) id=xss-{tag}>'
     return (
@@ -112,6 +117,11 @@ class Watch:
         self.page.wait_for_timeout(300)  # let onerror/onload handlers fire if they ever could
         injected = self.page.evaluate("() => Array.from(document.querySelectorAll('[id^=xss-]')).map(e => e.id)")
         flag = self.page.evaluate("() => window.__xss === undefined ? null : String(window.__xss)")
+        records.count(__name__, "page_checks")
+        records.count(__name__, "dialogs", len(self.dialogs))
+        records.count(__name__, "injected_elements", len(injected))
+        records.count(__name__, "attacker_requests", len(self.attacker_requests))
+        records.note(__name__, payloads=len(PLANTED))
         assert injected == [], (where, injected)
         assert flag is None, (where, flag)
         assert self.dialogs == [], (where, self.dialogs)
