@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
 
-from .models import Agency, Area, Asset, AssetLayer, AssetOwnership, Membership
+from .models import Agency, Area, Asset, AssetLayer, AssetOwnership, Membership, Place, RoadClassRule
 
 
 @admin.register(Area)
@@ -30,7 +30,16 @@ class AssetOwnershipInline(admin.TabularInline):
 
 @admin.register(AssetLayer)
 class AssetLayerAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "geometry_type", "owner_attribute", "default_owner", "is_synthetic")
+    list_display = (
+        "code",
+        "name",
+        "geometry_type",
+        "owner_attribute",
+        "default_owner",
+        "is_synthetic",
+        "is_public",
+        "licence",
+    )
     inlines = [AssetOwnershipInline]
     autocomplete_fields = ("default_owner",)
 
@@ -46,6 +55,38 @@ class AssetAdmin(LeafletGeoAdmin):
     @admin.display(boolean=True, description=_("synthetic"))
     def synthetic(self, asset):
         return asset.is_synthetic
+
+
+@admin.register(RoadClassRule)
+class RoadClassRuleAdmin(admin.ModelAdmin):
+    """How manage.py import_osm classes OpenStreetMap roads: the highest-priority matching rule wins;
+    a blank road class keeps the way out. The next import applies an edit."""
+
+    list_display = (
+        "highway",
+        "ref_pattern",
+        "operator_pattern",
+        "access_pattern",
+        "outcome",
+        "priority",
+        "note",
+    )
+    list_filter = ("road_class", "highway")
+    search_fields = ("highway", "ref_pattern", "operator_pattern", "access_pattern", "note")
+    ordering = ("-priority", "highway", "id")
+
+    @admin.display(description=_("road class"), ordering="road_class")
+    def outcome(self, rule):
+        return rule.get_road_class_display() if rule.road_class else _("not imported")
+
+
+@admin.register(Place)
+class PlaceAdmin(LeafletGeoAdmin):
+    """The gazetteer of place search: villages, markets, mosques, schools... (manage.py import_osm)."""
+
+    list_display = ("name", "kind", "source", "external_id", "updated_at")
+    list_filter = ("kind", "source")
+    search_fields = ("name", "external_id")
 
 
 @admin.register(Membership)

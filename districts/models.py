@@ -1,8 +1,11 @@
 """Where things are, and who is responsible for them."""
 
+import re
+
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.indexes import GistIndex
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.db.models.lookups import In
@@ -167,7 +170,15 @@ class AssetLayer(models.Model):
         help_text=_("Feature attribute whose value decides the owner, e.g. road_class."),
     )
     source = models.CharField(_("source"), max_length=250, blank=True)
+    licence = models.CharField(
+        _("licence"), max_length=60, blank=True, help_text=_("The data's licence as an SPDX id, e.g. ODbL-1.0.")
+    )
     is_synthetic = models.BooleanField(_("synthetic demo data"), default=False, help_text=_("Generated, not surveyed."))
+    is_public = models.BooleanField(
+        _("public"),
+        default=True,
+        help_text=_("Whether the layer is drawn on public maps; utility networks are not."),
+    )
 
     class Meta:
         verbose_name = _("asset layer")
@@ -235,6 +246,126 @@ class Asset(models.Model):
     @property
     def is_synthetic(self) -> bool:
         return bool(self.attributes.get("synthetic"))
+
+
+def validate_pattern(value: str) -> None:
+    """A road class rule's pattern must be a regular expression Python can compile."""
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValidationError(
+            _("Not a valid regular expression: %(error)s"), code="invalid_pattern", params={"error": exc}
+        ) from exc
+
+
+class RoadClassRule(models.Model):
+    """One row of the mapping from OpenStreetMap road tags to our road_class (manage.py import_osm).
+
+    Of the rules that match a way, the one with the highest priority decides; its road class then
+    decides the owner through the roads layer's ownership rows. A blank road class keeps the way out.
+    """
+
+    class RoadClass(models.TextChoices):
+        NATIONAL = "national", _("National road")
+        PROVINCIAL = "provincial", _("Provincial road")
+        CITY = "city", _("City road")
+        VILLAGE = "village", _("Village road")
+
+    ANY_HIGHWAY = "*"
+
+    highway = models.CharField(
+        _("OSM highway value"),
+        max_length=40,
+        help_text=_('The value of the way\'s highway tag, e.g. "trunk" or "residential"; "*" for any value.'),
+    )
+    ref_pattern = models.CharField(
+        _("ref pattern"),
+        max_length=200,
+        blank=True,
+        validators=[validate_pattern],
+        help_text=_("A regular expression searched in the way's ref tag, ignoring case; blank matches any way."),
+    )
+    operator_pattern = models.CharField(
+        _("operator pattern"),
+        max_length=200,
+        blank=True,
+        validators=[validate_pattern],
+        help_text=_("A regular expression searched in the way's operator tag, ignoring case; blank matches any way."),
+    )
+    access_pattern = models.CharField(
+        _("access pattern"),
+        max_length=200,
+        blank=True,
+        validators=[validate_pattern],
+        help_text=_("A regular expression searched in the way's access tag, ignoring case; blank matches any way."),
+    )
+    road_class = models.CharField(
+        _("road class"),
+        max_length=12,
+        choices=RoadClass.choices,
+        blank=True,
+        help_text=_("Our class, which decides the road's owner; blank: ways this rule matches are not imported."),
+    )
+    priority = models.IntegerField(
+        _("priority"), default=0, help_text=_("Of the rules that match a way, the one with the highest priority wins.")
+    )
+    note = models.CharField(_("note"), max_length=250, blank=True, help_text=_("Why the rule is there."))
+
+    class Meta:
+        verbose_name = _("road class rule")
+        verbose_name_plural = _("road class rules")
+        ordering = ["-priority", "highway", "id"]
+
+    def __str__(self):
+        conditions = [f"highway={self.highway}"] + [
+            f"{tag} ~ {pattern}"
+            for tag, pattern in (
+                ("ref", self.ref_pattern),
+                ("operator", self.operator_pattern),
+                ("access", self.access_pattern),
+            )
+            if pattern
+        ]
+        outcome = self.get_road_class_display() if self.road_class else _("not imported")
+        return f"{', '.join(conditions)} → {outcome}"
+
+
+class Place(models.Model):
+    """A named place or point of interest for place search: a village, a market, a mosque..."""
+
+    class Kind(models.TextChoices):
+        VILLAGE = "village", _("Village")
+        HAMLET = "hamlet", _("Hamlet (dusun)")
+        NEIGHBOURHOOD = "neighbourhood", _("Neighbourhood")
+        MARKET = "market", _("Market")
+        SCHOOL = "school", _("School")
+        MOSQUE = "mosque", _("Mosque")
+        WORSHIP = "worship", _("Place of worship")
+        HEALTH = "health", _("Health centre, hospital or clinic")
+        OFFICE = "office", _("Government office")
+        ATTRACTION = "attraction", _("Tourist attraction")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, db_index=True)
+    # A geometry field gets a GiST index by default (spatial_index=True).
+    location = models.PointField(_("location"), srid=settings.LAPOR_SRID)
+    source = models.CharField(_("source"), max_length=40, help_text=_('Where the place comes from, e.g. "osm".'))
+    external_id = models.CharField(
+        _("external id"), max_length=100, help_text=_('Its id at the source, e.g. "n123" or "w456".')
+    )
+    attributes = models.JSONField(_("attributes"), default=dict, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("place")
+        verbose_name_plural = _("places")
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "external_id"], name="place_unique_source_external_id"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_kind_display()})"
 
 
 class Membership(models.Model):

@@ -180,7 +180,7 @@ def generate(city, desa: dict[str, tuple[str, object]]) -> dict[str, dict]:
                         external_id,
                         segment,
                         {
-                            "name": f"{name} ({external_id})",
+                            "name": name,  # a road is cut into segments: one name, many ids
                             "road_class": road_class,
                             "surface": "aspal" if road_class != "village" else rng.choice(["aspal", "beton", "paving"]),
                             "width_m": {"national": 9, "provincial": 7, "city": 6, "village": 4}[road_class],

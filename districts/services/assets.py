@@ -1,4 +1,5 @@
-"""Importing asset layers (roads, pipes, street lights...) from GeoJSON, GeoPackage or Shapefile.
+"""Importing asset layers (roads, pipes, street lights...) from GeoJSON, GeoPackage or Shapefile,
+and the one write path every asset importer shares (`assets_write`; manage.py import_osm uses it too).
 
 Files are read through GDAL, reprojected from whatever CRS they declare to WGS84, repaired with
 shapely where that keeps the feature's meaning, and written in batches keyed on
@@ -8,12 +9,14 @@ writes nothing at all.
 
 import datetime
 import decimal
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.contrib.gis.gdal import DataSource, GDALException
+from django.contrib.gis.geos import GEOSGeometry
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from ..models import Agency, Asset, AssetLayer
@@ -22,6 +25,8 @@ from .geometry import from_shapely, ogr_to_wgs84, repair, to_shapely, within_lon
 BATCH_SIZE = 2000
 ID_FIELD_CANDIDATES = ("external_id", "id", "fid", "objectid", "kode")
 NAME_FIELD_CANDIDATES = ("name", "nama")
+# The demo's generated features. GDAL reads a GeoJSON boolean as an integer field: both spellings.
+SYNTHETIC = Q(attributes__synthetic=True) | Q(attributes__synthetic=1)
 
 
 class AssetFileError(Exception):
@@ -35,14 +40,20 @@ class Rejection:
 
 
 @dataclass
-class AssetImportReport:
-    layer: str
-    total: int = 0
+class WriteCounts:
+    """What a write did: features new to the layer, changed, the same as before, and removed."""
+
     imported: int = 0
     updated: int = 0
     unchanged: int = 0
-    repaired: int = 0
     removed: int = 0
+
+
+@dataclass
+class AssetImportReport(WriteCounts):
+    layer: str = ""
+    total: int = 0
+    repaired: int = 0
     rejected: list[Rejection] = field(default_factory=list)
     repairs: list[Rejection] = field(default_factory=list)
 
@@ -55,10 +66,12 @@ class AssetImportReport:
 
 
 @dataclass
-class _Candidate:
+class AssetCandidate:
+    """A feature ready to be written into a layer: checked, in WGS84, of the layer's geometry type."""
+
     external_id: str
     name: str
-    geom: object
+    geom: GEOSGeometry
     attributes: dict
     owner: Agency
 
@@ -130,7 +143,7 @@ def _candidates(
     name_field: str | None,
     report: AssetImportReport,
     seen: set[str],
-) -> Iterator[_Candidate]:
+) -> Iterator[AssetCandidate]:
     owner_of = OwnerResolver(layer)
     fields = list(layer_file.fields)
     id_field = _pick_field(fields, id_field, ID_FIELD_CANDIDATES)
@@ -181,7 +194,7 @@ def _candidates(
             report.rejected.append(Rejection(label, problem))
             continue
         name = str(feature.get(name_field) or "").strip() if name_field else ""
-        yield _Candidate(external_id, name[:200], from_shapely(shape), attributes, owner)
+        yield AssetCandidate(external_id, name[:200], from_shapely(shape), attributes, owner)
 
 
 def _fit_layer_type(shape, geometry_type: str):
@@ -201,7 +214,7 @@ def _fit_layer_type(shape, geometry_type: str):
     return None, f"a {kind} does not belong in a polygon layer"
 
 
-def _write_batch(layer: AssetLayer, batch: list[_Candidate], report: AssetImportReport) -> None:
+def _write_batch(layer: AssetLayer, batch: list[AssetCandidate], counts: WriteCounts) -> None:
     existing = {
         asset.external_id: asset
         for asset in Asset.objects.filter(layer=layer, external_id__in=[c.external_id for c in batch])
@@ -231,11 +244,49 @@ def _write_batch(layer: AssetLayer, batch: list[_Candidate], report: AssetImport
             asset.updated_at = timezone.now()
             changed.append(asset)
         else:
-            report.unchanged += 1
+            counts.unchanged += 1
     Asset.objects.bulk_create(new, batch_size=BATCH_SIZE)
     Asset.objects.bulk_update(changed, ["name", "geom", "attributes", "owner", "updated_at"], batch_size=BATCH_SIZE)
-    report.imported += len(new)
-    report.updated += len(changed)
+    counts.imported += len(new)
+    counts.updated += len(changed)
+
+
+def assets_write(
+    *,
+    layer: AssetLayer,
+    candidates: Iterable[AssetCandidate],
+    counts: WriteCounts,
+    replace: bool = False,
+    replace_within: Q | None = None,
+    keep: Collection[str] = (),
+    after_batch: Callable[[], None] | None = None,
+) -> None:
+    """Write `candidates` (external ids unique) into `layer` in batches keyed on the external id,
+    counting into `counts`.
+
+    With `replace`, the layer's features (only those matching `replace_within`, e.g. one source's)
+    whose external id was neither written nor is in `keep` are removed afterwards. `after_batch` is
+    called after each batch, e.g. to show progress.
+    """
+    written: set[str] = set()
+    batch: list[AssetCandidate] = []
+    for candidate in candidates:
+        batch.append(candidate)
+        written.add(candidate.external_id)
+        if len(batch) >= BATCH_SIZE:
+            _write_batch(layer, batch, counts)
+            batch = []
+            if after_batch:
+                after_batch()
+    if batch:
+        _write_batch(layer, batch, counts)
+    if after_batch:
+        after_batch()
+    if replace:
+        gone = layer.assets.exclude(external_id__in=written | set(keep))
+        if replace_within is not None:
+            gone = gone.filter(replace_within)
+        counts.removed += gone.delete()[1].get(Asset._meta.label, 0)
 
 
 @transaction.atomic
@@ -257,20 +308,15 @@ def assets_import(
     source, layer_file = _open_layer(path, source_layer)
     report = AssetImportReport(layer=layer.code)
     expected = len(layer_file)
-    batch: list[_Candidate] = []
+    # Every external id read, rejected ones too: filled while the candidates are consumed.
     seen: set[str] = set()
-    for candidate in _candidates(layer_file, layer, id_field, name_field, report, seen):
-        batch.append(candidate)
-        if len(batch) >= BATCH_SIZE:
-            _write_batch(layer, batch, report)
-            batch = []
-            if progress:
-                progress(report.total, expected)
-    if batch:
-        _write_batch(layer, batch, report)
-    if progress:
-        progress(report.total, expected)
-    if replace:
-        report.removed, _ = layer.assets.exclude(external_id__in=seen).delete()
+    assets_write(
+        layer=layer,
+        candidates=_candidates(layer_file, layer, id_field, name_field, report, seen),
+        counts=report,
+        replace=replace,
+        keep=seen,
+        after_batch=(lambda: progress(report.total, expected)) if progress else None,
+    )
     del source
     return report

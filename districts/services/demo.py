@@ -1,23 +1,21 @@
-"""The demo data set: real Kota Batu boundaries, the city's agencies, synthetic asset layers."""
+"""The demo data set: real Kota Batu boundaries, the city's agencies, synthetic asset layers, and the
+road class rules an OpenStreetMap import starts from."""
 
 import json
 import tempfile
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import Q
 
 from .. import synthetic
 from ..models import Area, AssetLayer
 from ..selectors import city_area
 from .areas import areas_load_from_file
-from .assets import AssetImportReport, assets_import
+from .assets import SYNTHETIC, AssetImportReport, assets_import
 from .geometry import to_shapely
-from .reference import agencies_load, asset_layers_load
+from .reference import agencies_load, asset_layers_load, road_class_rules_load
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
-# GDAL reads a GeoJSON boolean as an integer field: accept both spellings of "synthetic".
-SYNTHETIC = Q(attributes__synthetic=True) | Q(attributes__synthetic=1)
 
 
 def synthetic_layers_load() -> list[AssetImportReport]:
@@ -52,5 +50,7 @@ def demo_load(*, log=print) -> None:
     log(f"agencies: {len(agencies.created)} created, {len(agencies.kept)} kept as edited")
     layers = asset_layers_load(path=FIXTURES / "asset_layers.json", synthetic=True)
     log(f"asset layers: {len(layers.created)} created, {len(layers.kept)} kept as edited")
+    rules = road_class_rules_load(path=FIXTURES / "osm_road_classes.json")
+    log(f"road class rules: {rules} created" if rules else "road class rules: kept as edited")
     for report in synthetic_layers_load():
         log(report.summary())

@@ -1,16 +1,21 @@
-"""Loading the reference data the city edits afterwards in the admin: agencies and asset layers.
+"""Loading the reference data the city edits afterwards in the admin: agencies, asset layers and
+the road class rules of the OpenStreetMap import.
 
 Rows are keyed on their `code`. A row that already exists is left as the administrator edited it,
-unless `overwrite=True`: re-running the demo set-up never undoes the city's own changes.
+unless `overwrite=True`: re-running the demo set-up never undoes the city's own changes. Road class
+rules have no code: they are seeded only into an empty table.
 """
 
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 
-from ..models import Agency, Area, AssetLayer, AssetOwnership
+from ..models import Agency, Area, AssetLayer, AssetOwnership, RoadClassRule
+
+ROAD_CLASS_RULES = Path(settings.BASE_DIR) / "fixtures" / "osm_road_classes.json"
 
 
 @dataclass
@@ -72,3 +77,18 @@ def asset_layers_load(*, path: Path, overwrite: bool = False, synthetic: bool = 
                     layer=layer, attribute_value=value, defaults={"agency": agencies[agency_code]}
                 )
     return result
+
+
+@transaction.atomic
+def road_class_rules_load(*, path: Path = ROAD_CLASS_RULES) -> int:
+    """Seed the road class rules from `path` when the table is empty; returns how many were created.
+
+    Once there are rules, they are the city's (edited in the admin) and the file is not read again.
+    """
+    if RoadClassRule.objects.exists():
+        return 0
+    rules = [RoadClassRule(**row) for row in json.loads(Path(path).read_text(encoding="utf-8"))]
+    for rule in rules:
+        rule.full_clean()
+    RoadClassRule.objects.bulk_create(rules)
+    return len(rules)
