@@ -1,14 +1,17 @@
 """Reads over areas, agencies, assets and who works where. Each returns a QuerySet, a model
 instance or plain data; none writes."""
 
+import json
+
 from django.conf import settings
 from django.contrib.gis.db.models import GeometryField
 from django.contrib.gis.geos import GEOSGeometry
+from django.db import connection
 from django.db.models import F, Func, QuerySet
 from django.db.models.functions import Length
 from django.utils.translation import gettext as _
 
-from .models import Agency, Area, Membership
+from .models import Agency, Area, Asset, Membership
 
 
 def areas_containing(*, point: GEOSGeometry) -> QuerySet[Area]:
@@ -95,3 +98,23 @@ def staff_agencies(user) -> list[Agency] | None:
     if any(m.role in Membership.CITY_WIDE_ROLES for m in mine):
         return None
     return sorted({m.agency for m in mine if m.agency_id}, key=lambda a: a.short_name)
+
+
+NEAR_SQL = f"""
+SELECT ST_AsGeoJSON(ST_Intersection(geom, ST_Buffer(ST_GeomFromEWKB(%s)::geography, %s)::geometry), 7)
+FROM {Asset._meta.db_table} WHERE id = %s
+"""  # noqa: S608 (a table name of ours)
+
+
+def asset_near(*, asset_id: int | None, point: GEOSGeometry, radius_m: float = 75) -> dict | None:
+    """The part of an asset within `radius_m` of a point, as a GeoJSON geometry: enough to show which
+    road segment, pipe or light a report was routed by, without drawing a whole network."""
+    if asset_id is None:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(NEAR_SQL, [bytes(point.ewkb), float(radius_m), asset_id])
+        row = cursor.fetchone()
+    if row is None or not row[0]:
+        return None
+    geometry = json.loads(row[0])
+    return geometry if geometry.get("coordinates") else None

@@ -39,7 +39,7 @@ POSITION = {"type": "array", "items": {"type": "number"}, "minItems": 2, "descri
 def geojson_geometry_schema(types: list[str], description: str) -> dict:
     """The OpenAPI schema of a GeoJSON geometry of these types (RFC 7946): its coordinates are a
     position (Point), a list of them (LineString), or lists of those (Polygon, MultiPolygon)."""
-    nesting = {"Point": 0, "LineString": 1, "Polygon": 2, "MultiPolygon": 3}
+    nesting = {"Point": 0, "MultiPoint": 1, "LineString": 1, "MultiLineString": 2, "Polygon": 2, "MultiPolygon": 3}
     shapes = []
     for depth in sorted({nesting[t] for t in types}):
         shape = POSITION

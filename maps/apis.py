@@ -1,12 +1,14 @@
-"""The public map's data: report tiles (MVT), the count of matching reports, light points, and area
-outlines. Same filters as the report list (geo_reports.filters.ReportFilter)."""
+"""The maps' data: report tiles (MVT), the count of matching reports, light points and area outlines,
+with the report list's filters (geo_reports.filters.ReportFilter); and the app's basemap tiles."""
 
 import hashlib
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
+from django.utils.cache import get_conditional_response
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
@@ -15,12 +17,12 @@ from rest_framework import generics
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from districts.selectors import boundaries
+from districts.selectors import boundaries, is_staff_member
 from districts.serializers import BoundaryFeatureSerializer, BoundaryQuerySerializer
 from geo_reports.filters import ReportFilter
 from geo_reports.selectors import report_public
 
-from . import tiles
+from . import basemap, tiles
 from .selectors import report_map_points
 from .serializers import BOUNDARIES, CountSerializer, MapPointsSerializer
 
@@ -79,11 +81,7 @@ class ReportTileApi(MapFilterMixin, generics.GenericAPIView):
             tile = tiles.report_tile(reports=reports, z=z, x=x, y=y, scope=scope)
         except tiles.TileOutOfRange:
             raise Http404 from None
-        etag = '"' + hashlib.sha256(tile).hexdigest()[:32] + '"'
-        headers = {"ETag": etag, "Cache-Control": "public, max-age=60", "Vary": "Accept-Encoding"}
-        if request.headers.get("If-None-Match") == etag:
-            return HttpResponse(status=304, headers=headers)
-        return HttpResponse(tile, content_type="application/vnd.mapbox-vector-tile", headers=headers)
+        return tile_response(request, tile, cache_control="public, max-age=60")
 
 
 @method_decorator(cache_control(public=True, max_age=3600), name="get")
@@ -98,3 +96,47 @@ class BoundaryListApi(APIView):
         query = BoundaryQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         return Response(BoundaryFeatureSerializer(boundaries(kinds=query.validated_data["kind"]), many=True).data)
+
+
+def _basemap_tile(request, version: str, z: int, x: int, y: int, *, staff: bool) -> HttpResponse:
+    try:
+        tile = basemap.basemap_tile(z=z, x=x, y=y, staff=staff)
+    except tiles.TileOutOfRange:
+        raise Http404 from None
+    # The version in the address changes with the data: a current one may be kept for a year; an
+    # outdated one (a page open since before an import) is served the current tile, kept briefly.
+    lifetime = "max-age=31536000, immutable" if version == basemap.basemap_version() else "max-age=60"
+    return tile_response(
+        request, tile, cache_control=f"{'private' if staff else 'public'}, {lifetime}", vary_cookie=staff
+    )
+
+
+def tile_response(request, tile: bytes, *, cache_control: str, vary_cookie: bool = False) -> HttpResponse:
+    """A vector tile with its ETag, answered 304 when the client holds it (the comparison is weak:
+    compressed on the way out, the ETag becomes W/"…")."""
+    etag = '"' + hashlib.sha256(tile).hexdigest()[:32] + '"'
+    headers = {
+        "ETag": etag,
+        "Cache-Control": cache_control,
+        "Vary": "Accept-Encoding" + (", Cookie" if vary_cookie else ""),
+    }
+    not_modified = get_conditional_response(request, etag=etag)
+    if not_modified is not None:
+        for name, value in headers.items():
+            not_modified.headers[name] = value
+        return not_modified
+    return HttpResponse(tile, content_type="application/vnd.mapbox-vector-tile", headers=headers)
+
+
+@require_GET
+def basemap_tile(request, version: str, z: int, x: int, y: int):
+    """The app's basemap as MVT (maps.basemap): outlines, roads, lights and places."""
+    return _basemap_tile(request, version, z, x, y, staff=False)
+
+
+@require_GET
+def basemap_staff_tile(request, version: str, z: int, x: int, y: int):
+    """The basemap with the layers that are not public (water pipes), for agency staff only."""
+    if not is_staff_member(request.user):
+        raise Http404
+    return _basemap_tile(request, version, z, x, y, staff=True)

@@ -101,7 +101,7 @@ def report_detail(request, code: str):
     is_reporter = report is not None and reporter_token_matches(report, token)
     if report is None or not (report.category.is_public or is_reporter):
         raise Http404(_("No report has this tracking code."))
-    feature = ReportDetailSerializer(report, context={"request": request}).data
+    feature = ReportDetailSerializer(report, context={"request": request, "asset_geometry": True}).data
     # A request's documents are the requester's own: listed only behind the private link.
     files = (
         DocumentSerializer(selectors.report_documents(report), many=True, context={"reporter_token": token}).data
@@ -121,7 +121,12 @@ def report_detail(request, code: str):
             "is_reporter": is_reporter,
             "page_config": {
                 "api": api_urls(),
-                "report": {"id": report.pk, "geometry": feature["geometry"], "status": report.status},
+                "report": {
+                    "id": report.pk,
+                    "geometry": feature["geometry"],
+                    "status": report.status,
+                    "asset": feature["properties"]["asset"],
+                },
                 "token": token if is_reporter else None,
             },
         },

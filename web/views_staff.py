@@ -80,7 +80,7 @@ def report(request, code: str):
     ]
     crew = Membership.objects.filter(agency=found.agency, role__in=Membership.AGENCY_ROLES).select_related("user")
     assignable = sorted({m.user for m in crew}, key=lambda u: u.get_username())
-    feature = ReportStaffSerializer(found, context={"request": request}).data
+    feature = ReportStaffSerializer(found, context={"request": request, "asset_geometry": True}).data
     return render(
         request,
         "web/staff/report.html",

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.parsers import JSONParser
+from districts.selectors import asset_near
 
 from .. import abuse, policy, selectors
 from ..filters import ReportFilter
@@ -150,6 +151,7 @@ class ReportListCreateApi(generics.ListAPIView):
             "request": request,
             "duplicates": nearby_open(report.category, report.location, exclude=report.pk),
             "reporter_token": result.reporter_token,
+            "asset_geometry": True,
         }
         headers = {"Location": f"/api/reports/{report.pk}/"}
         if result.replayed:
@@ -186,6 +188,7 @@ class RoutingPreviewApi(APIView):
                     "external_id": asset.external_id,
                     "distance_m": round(decision.distance_m, 1),
                     "synthetic": asset.is_synthetic,
+                    "geometry": asset_near(asset_id=asset.pk, point=decision.point),
                 }
                 if asset
                 else None
@@ -205,6 +208,9 @@ class ReportDetailApi(generics.RetrieveAPIView):
     def get_queryset(self):
         return selectors.report_public_detail()
 
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "asset_geometry": True}
+
 
 class ReportTrackApi(APIView):
     """One report by its tracking code: a public one for anyone, a private one (a service request)
@@ -218,7 +224,7 @@ class ReportTrackApi(APIView):
         report = get_object_or_404(selectors.report_own_detail(), tracking_code=normalize_tracking_code(code))
         if not (report.category.is_public or reporter_token_matches(report, request.GET.get("t", ""))):
             raise Http404
-        return Response(ReportDetailSerializer(report, context={"request": request}).data)
+        return Response(ReportDetailSerializer(report, context={"request": request, "asset_geometry": True}).data)
 
 
 class ReportDocumentApi(APIView):

@@ -11,7 +11,8 @@ from rest_framework import serializers
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from common.text import english
-from districts.serializers import AgencyBriefSerializer, AreaBriefSerializer
+from districts.selectors import asset_near
+from districts.serializers import AgencyBriefSerializer, AreaBriefSerializer, geojson_geometry_schema
 
 from ..models import Category, CategoryQuestion, Report, ReportDocument, ReportPhoto, ReportUpdate, Status
 from ..routing import FLAGS, REASONS
@@ -153,6 +154,20 @@ class AreasSerializer(serializers.Serializer):
     kecamatan = AreaBriefSerializer(allow_null=True)
 
 
+@extend_schema_field(
+    {
+        **geojson_geometry_schema(
+            ["Point", "LineString", "MultiLineString", "Polygon", "MultiPolygon"],
+            "The part of the asset within 75 m of the report, to highlight it on a map (one report's "
+            "answer only; null in lists, and once the asset is gone from its layer).",
+        ),
+        "nullable": True,
+    }
+)
+class NearGeometryField(serializers.JSONField):
+    pass
+
+
 class AssetRefSerializer(serializers.Serializer):
     """The asset a report was routed by (a road segment, a pipe, a street light)."""
 
@@ -160,6 +175,7 @@ class AssetRefSerializer(serializers.Serializer):
     external_id = serializers.CharField()
     distance_m = serializers.FloatField(allow_null=True)
     synthetic = serializers.BooleanField(help_text="Demo data drawn by the app, not surveyed.")
+    geometry = NearGeometryField(required=False, allow_null=True)
 
 
 class RuleRefSerializer(serializers.Serializer):
@@ -220,7 +236,7 @@ class RoutingDecisionSerializer(serializers.Serializer):
         }
 
 
-def asset_ref(report: Report) -> dict | None:
+def asset_ref(report: Report, *, with_geometry: bool = False) -> dict | None:
     if report.routing.get("asset") is None:
         return None
     return {
@@ -228,6 +244,7 @@ def asset_ref(report: Report) -> dict | None:
         "external_id": report.routing["asset"],
         "distance_m": report.routing.get("distance_m"),
         "synthetic": bool(report.asset and report.asset.is_synthetic),
+        "geometry": asset_near(asset_id=report.asset_id, point=report.location) if with_geometry else None,
     }
 
 
@@ -297,7 +314,7 @@ class ReportFeatureSerializer(GeoFeatureModelSerializer):
 
     @extend_schema_field(AssetRefSerializer(allow_null=True))
     def get_asset(self, report):
-        ref = asset_ref(report)
+        ref = asset_ref(report, with_geometry=self.context.get("asset_geometry", False))
         return AssetRefSerializer(ref).data if ref else None
 
     @extend_schema_field(RoutingDecisionSerializer)

@@ -25,7 +25,8 @@ def features_on_map(page) -> int:
 
 
 def no_tiles(page) -> bool:
-    return page.locator(".leaflet-tile-loaded").count() == 0
+    """No outside raster tile was drawn (the context blocks them): the map is the app's own basemap."""
+    return page.locator("img.leaflet-tile-loaded").count() == 0
 
 
 def switch_to_english(page, server, path):

@@ -72,6 +72,7 @@ def test_create_returns_the_routed_report_as_a_feature(api):
         "external_id": light.external_id,
         "distance_m": 3.0,
         "synthetic": True,
+        "geometry": {"type": "Point", "coordinates": [round(light.geom.x, 7), round(light.geom.y, 7)]},
     }
     assert props["routing"]["reason"] == "asset"
     assert props["routing"]["explanation"].startswith(

@@ -72,6 +72,9 @@ def test_a_citizen_reports_a_leaking_pipe_from_a_phone(phone, server):
     # The preview names the water utility, and why, before anything is sent.
     expect(phone.locator("#preview-agency")).to_have_text("Perumda Air Minum Among Tirta Kota Batu")
     expect(phone.locator("#preview-sentence")).to_contain_text(f"pipa {pipe.external_id} berjarak 6 m")
+    # ... and the map highlights that pipe near the pin, with its id and distance.
+    expect(phone.locator("path.routed-asset")).to_have_count(1)
+    expect(phone.locator(".routed-asset-label")).to_have_text(f"{pipe.external_id} · berjarak 6 m")
     screenshot(phone, "report-form-phone")
     phone.click("#submit")
     expect(phone.locator("#success")).to_be_visible()

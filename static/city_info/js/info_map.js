@@ -87,7 +87,6 @@
   window.cityInfoMap = function (map) {
     var kind = config.kind, spec = KINDS[kind];
     var note = document.getElementById("map-note");
-    map.attributionControl.addAttribution("Batas: BIG/Kemendagri");
     map.options.zoomSnap = 0.25;  // a tall city in a short box: whole zoom levels leave it tiny
     if (config.bounds) map.fitBounds(config.bounds, { animate: false });
     if (config.api && config.api.boundaries) {

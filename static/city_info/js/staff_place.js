@@ -9,7 +9,6 @@
 
   window.cityInfoPlace = function (map) {
     var marker = null;
-    map.attributionControl.addAttribution("Batas: BIG/Kemendagri");
     map.options.zoomSnap = 0.25;
     if (config.bounds) map.fitBounds(config.bounds, { animate: false });
     // The desa outlines help to find the spot when the map tiles do not load.

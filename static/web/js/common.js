@@ -90,6 +90,31 @@
     });
   }
 
+  // The asset a report was routed by (routing preview, report page): its part near the report,
+  // drawn over the basemap with a white casing, labelled with its id and distance.
+  function assetHighlight(map, asset, previous) {
+    if (previous) map.removeLayer(previous);
+    if (!asset || !asset.geometry) return null;
+    var label = asset.external_id + " · " + t("metres_away", { distance: Math.round(asset.distance_m) });
+    var casing = L.geoJSON(asset.geometry, {
+      interactive: false,
+      style: { color: "#ffffff", weight: 11, opacity: 0.9, lineCap: "round" },
+      pointToLayer: function (feature, latlng) { return L.circleMarker(latlng, { radius: 11, color: "#ffffff", weight: 4, fill: false }); },
+    });
+    var line = L.geoJSON(asset.geometry, {
+      interactive: false,
+      style: { color: "#a61e4d", weight: 6, opacity: 1, lineCap: "round", dashArray: "10 6", className: "routed-asset" },
+      pointToLayer: function (feature, latlng) {
+        return L.circleMarker(latlng, { radius: 9, color: "#a61e4d", weight: 4, fillColor: "#ffd43b", fillOpacity: 1, className: "routed-asset" });
+      },
+    });
+    var group = L.featureGroup([casing, line]).addTo(map);
+    // Below the asset: the report's pin stands above its point.
+    line.bindTooltip(label, { permanent: true, direction: "bottom", offset: [0, 8], className: "routed-asset-label", opacity: 1 });
+    return group;
+  }
+
   window.Lapor = { t: t, el: el, api: api, uuid: uuid, deviceId: deviceId, formatDate: formatDate,
-                   reportUrl: reportUrl, boundaryLayer: boundaryLayer, pinIcon: pinIcon, config: config, lang: lang };
+                   reportUrl: reportUrl, boundaryLayer: boundaryLayer, pinIcon: pinIcon, assetHighlight: assetHighlight,
+                   config: config, lang: lang };
 })();

@@ -51,7 +51,6 @@
     var summary = document.getElementById("summary");
     if (config.bounds) map.fitBounds(config.bounds, { padding: [8, 8], animate: false });
     map.zoomControl.setPosition("topright");
-    map.attributionControl.addAttribution("Batas: BIG/Kemendagri");
 
     Lapor.boundaryLayer(map, "kota", { color: "#0b5d4b", weight: 3, fill: true, fillColor: "#0b5d4b", fillOpacity: 0.04 });
     var desaLayer = null;

@@ -314,6 +314,7 @@
         var errors = (result.body && result.body.errors) || {};
         body.appendChild(el("p", { className: "notice error", text: (errors.geometry || errors.category || [result.body && result.body.detail || t("load_failed")])[0] }));
         document.getElementById("duplicates").hidden = true;
+        state.assetLayer = Lapor.assetHighlight(state.map, null, state.assetLayer);
         return;
       }
       var data = result.body;
@@ -321,6 +322,7 @@
       body.appendChild(el("p", { className: "muted", text: t("preview_title") }));
       body.appendChild(el("p", { className: "preview-agency", id: "preview-agency", text: data.agency ? data.agency.name : "—" }));
       body.appendChild(el("p", { id: "preview-sentence", text: sentence }));
+      state.assetLayer = Lapor.assetHighlight(state.map, data.asset, state.assetLayer);
       if (data.asset && data.asset.synthetic) body.appendChild(el("p", {}, el("span", { className: "badge synthetic", text: "demo: data sintetis" })));
       var flags = (data.routing.flags || []).filter(function (f) { return f !== "no_asset_in_reach"; });
       if (flags.length) {

@@ -9,8 +9,8 @@
       style: { color: "#c92a2a", weight: 5 },
       pointToLayer: function (feature, latlng) { return L.marker(latlng, { icon: Lapor.pinIcon(), title: t("pin_here"), alt: t("pin_here") }); },
     }).addTo(map);
+    Lapor.assetHighlight(map, report.asset);
     map.fitBounds(layer.getBounds(), { maxZoom: 17, padding: [20, 20], animate: false });
-    Lapor.boundaryLayer(map, "kota", { color: "#0b5d4b", weight: 2, fill: false });
   };
 
   var plusOne = document.getElementById("plus-one");
