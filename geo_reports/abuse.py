@@ -1,10 +1,12 @@
-"""Bounds on abuse: rate limits per IP and per device, and the administrators' blocklist.
+"""Bounds on abuse: rate limits per IP, per device and per chat account, and the administrators'
+blocklist.
 
 Counters live in the database (one row per key and hour, incremented with an upsert), so every
 gunicorn worker and every app server shares them; no cache server is needed.
 """
 
 import datetime as dt
+import hashlib
 import ipaddress
 
 from django.conf import settings
@@ -58,8 +60,13 @@ def count_and_check(*, key: str, limit: int, now: dt.datetime | None = None) -> 
         )
 
 
-def check_blocklist(*, ip: str = "", phone: str = "", email: str = "") -> None:
-    wanted = [(Blocklist.Kind.IP, ip), (Blocklist.Kind.PHONE, phone), (Blocklist.Kind.EMAIL, email)]
+def check_blocklist(*, ip: str = "", phone: str = "", email: str = "", account: str = "") -> None:
+    wanted = [
+        (Blocklist.Kind.IP, ip),
+        (Blocklist.Kind.PHONE, phone),
+        (Blocklist.Kind.EMAIL, email),
+        (Blocklist.Kind.CHAT, account),
+    ]
     values = [(kind, Blocklist.normalize(kind, value)) for kind, value in wanted if value]
     if not values:
         return
@@ -74,15 +81,24 @@ def check_blocklist(*, ip: str = "", phone: str = "", email: str = "") -> None:
         )
 
 
-def guard_report_submission(*, ip: str, phone: str = "", email: str = "") -> None:
-    check_blocklist(ip=ip, phone=phone, email=email)
-    count_and_check(key=f"report:ip:{ip}", limit=settings.LAPOR_RATE_REPORTS)
+def account_key(account: str) -> str:
+    """A chat account as a counter key: hashed, so the counters hold no phone number or chat id."""
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{account}".encode()).hexdigest()[:40]
 
 
-def guard_support(*, ip: str, supporter: str) -> None:
-    check_blocklist(ip=ip)
+def guard_report_submission(*, ip: str, phone: str = "", email: str = "", account: str = "") -> None:
+    """`account`: the sender's chat account ("telegram:<chat id>"); every chat's messages reach us
+    from the platform's servers, so the account, not the address, is what is counted."""
+    check_blocklist(ip=ip, phone=phone, email=email, account=account)
+    key = f"report:chat:{account_key(account)}" if account else f"report:ip:{ip}"
+    count_and_check(key=key, limit=settings.LAPOR_RATE_REPORTS)
+
+
+def guard_support(*, ip: str, supporter: str, account: str = "") -> None:
+    check_blocklist(ip=ip, account=account)
     count_and_check(key=f"support:{supporter}", limit=settings.LAPOR_RATE_SUPPORTS)
-    count_and_check(key=f"support:ip:{ip}", limit=settings.LAPOR_RATE_SUPPORTS * 10)
+    if ip:
+        count_and_check(key=f"support:ip:{ip}", limit=settings.LAPOR_RATE_SUPPORTS * 10)
 
 
 def forget_old_counters(now: dt.datetime) -> int:

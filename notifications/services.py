@@ -144,7 +144,8 @@ def _reporter_notifications(report: Report, event: str, update: ReportUpdate | N
                 },
             )
         )
-    if contact.phone and settings.LAPOR_REPORTER_WEBHOOK_URL:
+    # A report filed in a chat hears of its changes in that chat (the chat app), not also by SMS.
+    if contact.phone and not contact.chat_id and settings.LAPOR_REPORTER_WEBHOOK_URL:
         text = (
             f"Lapor Batu {report.tracking_code}: {status_id}." + (f" {message[:300]}" if message else "") + f" {link}"
         )

@@ -37,7 +37,7 @@ OLD_LEAVES = {
     "city_info": "0001_initial",
     "open311": "0001_initial",
 }
-NEW_APPS = {"maps", "notifications"}
+NEW_APPS = {"maps", "notifications", "chat"}  # apps that release did not have
 OLD_TABLES = {
     "reports": "geo_reports_report",
     "timeline": "geo_reports_reportupdate",

@@ -260,9 +260,32 @@ def webhooks():
 
 
 @pytest.fixture(scope="session")
-def app_env(django_db_setup, mail_relay, webhooks) -> dict[str, str]:
-    """The environment of the server and the worker: the test database, the mail relay, the gateway."""
+def graph_api():
+    """The WhatsApp Cloud API's Graph API, faked on loopback (tests/chat/platforms.py)."""
+    from tests.chat.platforms import FakeGraphApi
+
+    fake = FakeGraphApi()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture(scope="session")
+def bot_api():
+    """The Telegram Bot API, faked on loopback (tests/chat/platforms.py)."""
+    from tests.chat.platforms import FakeBotApi
+
+    fake = FakeBotApi()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture(scope="session")
+def app_env(django_db_setup, mail_relay, webhooks, graph_api, bot_api) -> dict[str, str]:
+    """The environment of the server and the worker: the test database, the mail relay, the gateway,
+    the chat platforms."""
     from django.db import connection
+
+    from tests.chat import platforms
 
     return {
         "DATABASE_URL": database_url(connection.settings_dict),
@@ -275,6 +298,14 @@ def app_env(django_db_setup, mail_relay, webhooks) -> dict[str, str]:
         # The suite files many reports from one address; the limits have their own tests.
         "LAPOR_RATE_REPORTS": "1000000",
         "LAPOR_RATE_SUPPORTS": "1000000",
+        "LAPOR_WHATSAPP_VERIFY_TOKEN": platforms.WHATSAPP_VERIFY_TOKEN,
+        "LAPOR_WHATSAPP_APP_SECRET": platforms.WHATSAPP_APP_SECRET,
+        "LAPOR_WHATSAPP_TOKEN": platforms.WHATSAPP_TOKEN,
+        "LAPOR_WHATSAPP_PHONE_NUMBER_ID": platforms.WHATSAPP_PHONE_NUMBER_ID,
+        "LAPOR_WHATSAPP_API_URL": graph_api.url,
+        "LAPOR_TELEGRAM_BOT_TOKEN": platforms.TELEGRAM_BOT_TOKEN,
+        "LAPOR_TELEGRAM_SECRET": platforms.TELEGRAM_SECRET,
+        "LAPOR_TELEGRAM_API_URL": bot_api.url,
     }
 
 

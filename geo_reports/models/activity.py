@@ -32,12 +32,14 @@ class AuditEntry(models.Model):
 
 
 class Blocklist(models.Model):
-    """Senders the administrators have blocked: by IP address, phone number or email address."""
+    """Senders the administrators have blocked: by IP address, phone number, email address or chat
+    account ("telegram:<chat id>", "whatsapp:<phone number>")."""
 
     class Kind(models.TextChoices):
         IP = "ip", _("IP address")
         PHONE = "phone", _("Phone number")
         EMAIL = "email", _("Email address")
+        CHAT = "chat", _("Chat account")
 
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     value = models.CharField(_("value"), max_length=254, help_text=_("Compared without spaces, dashes or case."))
@@ -62,6 +64,11 @@ class Blocklist(models.Model):
         if kind == Blocklist.Kind.PHONE:
             digits = "".join(ch for ch in value if ch.isdigit())
             return "62" + digits[1:] if digits.startswith("0") else digits  # 0812… and +62812… are one number
+        if kind == Blocklist.Kind.CHAT:
+            platform, _colon, account = value.partition(":")
+            if platform == "whatsapp":  # a WhatsApp account is a phone number
+                account = Blocklist.normalize(Blocklist.Kind.PHONE, account)
+            return f"{platform}:{account.strip()}"
         return value
 
 

@@ -41,6 +41,8 @@ class Channel(models.TextChoices):
     OPEN311 = "open311", _("Open311")
     STAFF = "staff", _("Staff")
     DEMO = "demo", _("Demo data")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    TELEGRAM = "telegram", _("Telegram")
 
 
 class Report(models.Model):
@@ -159,10 +161,17 @@ class ReporterContact(models.Model):
     name = models.CharField(_("name"), max_length=120, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("email"), blank=True)
+    # A report filed in a chat (the chat app): the platform and the chat its status changes are sent
+    # back to. On WhatsApp the chat id is the phone number, which is also kept in `phone`.
+    chat_platform = models.CharField(_("chat platform"), max_length=10, blank=True)
+    chat_id = models.CharField(_("chat id"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("reporter contact")
         verbose_name_plural = _("reporter contacts")
+        indexes = [
+            models.Index(fields=["chat_platform", "chat_id"], name="contact_chat_idx", condition=~Q(chat_id="")),
+        ]
 
     def __str__(self):
         return f"contact of {self.report_id}"

@@ -49,9 +49,10 @@ class IdempotencyMismatch(ApplicationError):
 @dataclass(frozen=True)
 class Sender:
     """Who is sending, for the abuse bounds: the connection's address (and, for the chat channels,
-    the account on the platform)."""
+    the account on the platform, e.g. "telegram:<chat id>", counted and blocked instead)."""
 
     ip: str = ""
+    account: str = ""
 
 
 @dataclass
@@ -62,6 +63,7 @@ class Submission:
     geometry: GEOSGeometry
     description: str = ""
     answers: dict = field(default_factory=dict)
+    # name, phone, email; a chat channel adds chat_platform and chat_id (never read from a client)
     contact: dict = field(default_factory=dict)
     photos: list[ProcessedPhoto] = field(default_factory=list)
     documents: list[ProcessedDocument] = field(default_factory=list)
@@ -118,7 +120,10 @@ def report_submit(
         if replay is not None:  # a retry is not a new submission: no abuse bound applies
             return replay
     abuse.guard_report_submission(
-        ip=sender.ip, phone=submission.contact.get("phone", ""), email=submission.contact.get("email", "")
+        ip=sender.ip,
+        phone=submission.contact.get("phone", ""),
+        email=submission.contact.get("email", ""),
+        account=sender.account,
     )
     return report_create(
         category=submission.category,
@@ -223,12 +228,14 @@ def _insert_report(
                 raise
     else:  # pragma: no cover (31^8 codes: five collisions in a row do not happen)
         raise RuntimeError("could not find a free tracking code")
-    if any(contact.get(k) for k in ("name", "phone", "email")):
+    if any(contact.get(k) for k in ("name", "phone", "email", "chat_id")):
         ReporterContact.objects.create(
             report=report,
             name=contact.get("name", "")[:120],
             phone=contact.get("phone", "")[:30],
             email=contact.get("email", ""),
+            chat_platform=contact.get("chat_platform", ""),
+            chat_id=contact.get("chat_id", ""),
         )
     for photo in photos:
         record = photo_store(report, photo, update=None)

@@ -21,6 +21,7 @@ import pytest
 
 from tests.conftest import BASE_DIR, AppServer
 
+from . import records
 from .conftest import feature, file_report, row_counts
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +36,7 @@ BLOCKED_EMAIL = "penyebar.spam@contoh-blokir.id"
 
 @pytest.fixture(scope="module")
 def limited(app_env):
+    records.note(__name__, report_limit=REPORT_LIMIT, support_limit=SUPPORT_LIMIT)
     app = AppServer(
         {**app_env, "LAPOR_RATE_REPORTS": str(REPORT_LIMIT), "LAPOR_RATE_SUPPORTS": str(SUPPORT_LIMIT)}, "limited"
     )
@@ -51,6 +53,7 @@ def client_from(server: str, address: str | None = None) -> httpx.Client:
 
 
 def assert_refusal(response: httpx.Response, status: int, english: bool = False) -> None:
+    records.count(__name__, f"answers_{response.status_code}")
     assert response.status_code == status, response.text[:300]
     assert response.headers["Content-Type"].startswith("application/json")
     message = response.json()["detail"]
@@ -66,7 +69,9 @@ def test_the_limits_are_settings_with_the_promised_defaults():
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", code], cwd=BASE_DIR, env=env, capture_output=True, text=True
     )
-    assert result.stdout.strip().splitlines()[-1] == "20 30", result.stdout + result.stderr
+    defaults = result.stdout.strip().splitlines()[-1]
+    records.note(__name__, default_limits=defaults.split())
+    assert defaults == "20 30", result.stdout + result.stderr
 
 
 def test_reports_beyond_the_limit_per_ip_get_429_with_retry_after(limited):
@@ -123,13 +128,15 @@ def blocklist(committed):
         Blocklist.objects.filter(pk__in=[entry.pk for entry in created]).delete()
 
 
-def test_the_blocklist_is_an_admin_model_of_ip_phone_and_email():
+def test_the_blocklist_is_an_admin_model_of_ip_phone_email_and_chat_account():
     from django.contrib import admin
 
     from geo_reports.models import Blocklist
 
     assert admin.site.is_registered(Blocklist)
-    assert {value for value, _label in Blocklist._meta.get_field("kind").choices} == {"ip", "phone", "email"}
+    kinds = [value for value, _label in Blocklist._meta.get_field("kind").choices]
+    records.note(__name__, blocklist_kinds=kinds)
+    assert set(kinds) == {"ip", "phone", "email", "chat"}  # chat: a Telegram or WhatsApp account (tests/chat)
 
 
 @pytest.mark.parametrize(

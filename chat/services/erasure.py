@@ -1,0 +1,27 @@
+"""Erasure ("hapus data saya"): a chat's contact taken off its reports. The reports stay, anonymous."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from geo_reports.models import ReporterContact
+
+from ..models import Conversation, ConversationPhoto, InboundMessage, OutboundMessage
+
+
+@transaction.atomic
+def chat_data_erase(*, conversation: Conversation) -> int:
+    """Remove the chat's phone number and chat id from every report filed in it, and what the chat
+    still holds (its answers so far, photos, messages waiting to be handled or sent). The conversation
+    itself goes once its last message, the confirmation, is sent. Returns how many reports it was."""
+    contacts = ReporterContact.objects.filter(chat_platform=conversation.platform, chat_id=conversation.chat_id)
+    count = contacts.count()
+    contacts.filter(name="", email="").delete()  # nothing else is left in them
+    contacts.update(phone="", chat_platform="", chat_id="")
+    InboundMessage.objects.filter(
+        platform=conversation.platform, chat_id=conversation.chat_id, processed_at=None
+    ).update(chat_id="", payload={}, processed_at=timezone.now())
+    OutboundMessage.objects.filter(conversation=conversation, state=OutboundMessage.State.QUEUED).delete()
+    ConversationPhoto.objects.filter(conversation=conversation).delete()
+    conversation.state = Conversation.State.IDLE
+    conversation.data = {}
+    return count
