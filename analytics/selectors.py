@@ -2,8 +2,9 @@
 
 from django.db.models import Q, QuerySet
 
+from districts.models import Area
 from districts.selectors import is_staff_member, staff_agencies
-from geo_reports.models import Report
+from geo_reports.models import Report, Status
 from geo_reports.selectors import report_public
 
 
@@ -19,3 +20,12 @@ def report_export_scope(user) -> tuple[QuerySet[Report], object]:
     if agencies:
         return Report.objects.filter(Q(category__is_public=True) | Q(agency__in=agencies)), agencies
     return report_public(), None
+
+
+def report_resolved_recent(*, area: Area | None = None) -> QuerySet[Report]:
+    """Public reports resolved (closed ones included), latest resolution first; `area`: in that desa or
+    kelurahan, or kecamatan."""
+    reports = report_public().filter(status__in=[Status.RESOLVED, Status.CLOSED], resolved_at__isnull=False)
+    if area is not None:
+        reports = reports.filter(Q(desa=area) | Q(kecamatan=area))
+    return reports.select_related("category", "desa").order_by("-resolved_at", "-id")

@@ -3,7 +3,9 @@ window functions), never by looping over reports in Python.
 
 Per group (agency, kecamatan, desa, category, month): received, resolved, median hours to the first
 response and to resolution, share resolved on time, share reopened, average rating. Hotspots: assets
-with repeated reports, and clusters of nearby reports (ST_ClusterDBSCAN).
+with repeated reports, and clusters of nearby reports (ST_ClusterDBSCAN). Use of the apps: reports per
+channel, reporters per month (counted from the contacts they gave, in SQL, storing nothing new), and
+visits to the information pages when the city counts them.
 """
 
 import datetime as dt
@@ -12,14 +14,16 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Aggregate, Avg, Count, Exists, F, FloatField, Func, OuterRef, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import Aggregate, Avg, CharField, Count, Exists, F, FloatField, Func, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, Lower, NullIf, Trim, TruncMonth
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from city_info.selectors import page_visit_totals
 from districts.models import Asset
 from districts.spatial import METRIC_SRID
 from geo_reports.models import Category, Report, ReportUpdate, Status
+from geo_reports.models.reports import Channel
 
 FINISHED = [Status.RESOLVED, Status.CLOSED]
 
@@ -195,3 +199,91 @@ def report_clusters(*, reports: QuerySet[Report], eps_m: float = 150, min_points
             }
         )
     return features
+
+
+# --- Use of the apps ------------------------------------------------------------------------------
+
+
+class RegexpReplace(Func):
+    function = "REGEXP_REPLACE"
+    output_field = CharField()
+
+
+def reporter_identity() -> Func:
+    """Who filed a report, as far as their contact tells, computed in SQL and never stored: the e-mail
+    address in lower case, else the phone number's digits with a leading 0 read as Indonesia's 62 (so
+    0812… and +62 812… are one person); NULL when they left neither."""
+    email = NullIf(Lower(Trim("contact__email")), Value(""))
+    digits = RegexpReplace(
+        RegexpReplace("contact__phone", Value(r"\D"), Value(""), Value("g")), Value("^0"), Value("62")
+    )
+    return Coalesce(email, NullIf(digits, Value("")), output_field=CharField())
+
+
+def reports_by_channel(*, reports: QuerySet[Report]) -> list[dict]:
+    """Reports per channel they came in by (web, Open311, chat…), most first. A channel this code does
+    not name yet is counted under its own value."""
+    labels = dict(Channel.choices)
+    rows = reports.order_by().values("channel").annotate(received=Count("pk")).order_by("-received", "channel")
+    return [
+        {
+            "channel": row["channel"],
+            "label": str(labels.get(row["channel"], row["channel"])),
+            "received": row["received"],
+        }
+        for row in rows
+    ]
+
+
+def reporters_by_month(*, reports: QuerySet[Report], months: int = 12, today: dt.date | None = None) -> list[dict]:
+    """Per month of the last `months` (city time, this one included, newest first; months without
+    reports left out): reports received, the distinct reporters among those who left a contact
+    (reporter_identity), and the reports without a contact, whose reporters cannot be told apart.
+    Someone who gave an e-mail once and only a phone number another time counts twice."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    today = today or timezone.localdate()
+    first = today.year * 12 + today.month - 1 - (months - 1)  # the earliest month, counted from year 0
+    start = dt.datetime(first // 12, first % 12 + 1, 1, tzinfo=zone)
+    rows = (
+        reports.filter(created_at__gte=start)
+        .order_by()
+        .annotate(month=TruncMonth("created_at", tzinfo=zone), who=reporter_identity())
+        .values("month")
+        .annotate(
+            received=Count("pk"),
+            reporters=Count("who", distinct=True),
+            without_contact=Count("pk", filter=Q(who__isnull=True)),
+        )
+        .order_by("-month")
+    )
+    return [
+        {
+            "month": timezone.localtime(row["month"]).strftime("%Y-%m"),
+            "first_day": timezone.localtime(row["month"]).date(),
+            "received": row["received"],
+            "reporters": row["reporters"],
+            "without_contact": row["without_contact"],
+        }
+        for row in rows
+    ]
+
+
+def app_usage(
+    *, since: dt.datetime | None, reports: QuerySet[Report] | None = None, today: dt.date | None = None
+) -> dict:
+    """The council's question, whether the apps are used at all, from `since` on: reports (all of
+    them, service requests included, unless `reports` narrows them) per channel, reporters in each of
+    the last twelve months, and the information pages' visits (None when the city does not count
+    them: settings.LAPOR_COUNT_PAGE_VIEWS)."""
+    reports = Report.objects.all() if reports is None else reports
+    if since is not None:
+        reports = reports.filter(created_at__gte=since)
+    visits = None
+    if settings.LAPOR_COUNT_PAGE_VIEWS:
+        sections = page_visit_totals(since=timezone.localdate(since) if since else None)
+        visits = {"sections": sections, "total": sum(section.views for section in sections)}
+    return {
+        "channels": reports_by_channel(reports=reports),
+        "months": reporters_by_month(reports=reports, today=today),
+        "visits": visits,
+    }

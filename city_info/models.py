@@ -4,6 +4,9 @@ government's announcements and news.
 Each item is published by an agency (districts.Agency), whose staff manage it (city_info.policy).
 Places are points in settings.LAPOR_SRID; texts are Indonesian with optional English
 (`title` / `title_en`), shown by the page's language. Rows made by the demo loader carry `is_demo`.
+
+What the media say about the city comes from news sources (feeds read by the worker, city_info.news);
+their items are the outlets' titles and short excerpts, with links to the full articles.
 """
 
 from django.conf import settings
@@ -270,3 +273,107 @@ class Announcement(Published):
     @property
     def has_place(self) -> bool:
         return self.location is not None or self.area_id is not None
+
+
+# --- What the media say ---------------------------------------------------------------------------
+
+
+class NewsSource(models.Model):
+    """An RSS 2.0 or Atom feed of a local or regional outlet, or of a city agency's own site, read by the
+    worker on a schedule (city_info.news). Its fetch state (conditional-request validators, errors) is
+    kept here, so that administrators see in the admin which feeds fail and why."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True, help_text=_("The outlet, as shown to readers."))
+    url = models.URLField(_("feed address"), max_length=500, unique=True, help_text=_("An RSS 2.0 or Atom feed."))
+    is_enabled = models.BooleanField(_("enabled"), default=True)
+    keywords = models.TextField(
+        _("keywords"),
+        blank=True,
+        help_text=_(
+            "One per line; an item is kept when its title, summary or tags mention one (whole words, any case). "
+            "A line starting with “-” names a phrase that does not count (e.g. “-batu bara”). "
+            "Empty: Batu, Pemkot Batu, DPRD Kota Batu and the city agencies' names."
+        ),
+    )
+    fetch_interval_minutes = models.PositiveSmallIntegerField(
+        _("fetch every (minutes)"), default=30, validators=[MinValueValidator(5), MaxValueValidator(1440)]
+    )
+    next_fetch_at = models.DateTimeField(_("next fetch"), default=timezone.now)
+    # The validators of the last good response, sent back as If-None-Match / If-Modified-Since.
+    etag = models.CharField(_("ETag"), max_length=300, blank=True, editable=False)
+    last_modified = models.CharField(_("Last-Modified"), max_length=100, blank=True, editable=False)
+    last_fetched_at = models.DateTimeField(_("last fetch"), null=True, blank=True, editable=False)
+    last_success_at = models.DateTimeField(_("last successful fetch"), null=True, blank=True, editable=False)
+    error_count = models.PositiveIntegerField(
+        _("errors in a row"), default=0, editable=False, help_text=_("Back to 0 after a fetch succeeds.")
+    )
+    last_error = models.CharField(_("last error"), max_length=500, blank=True, editable=False)
+    last_error_at = models.DateTimeField(_("last error at"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("news source")
+        verbose_name_plural = _("news sources")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fetch_interval_minutes__gte=5, fetch_interval_minutes__lte=1440),
+                name="news_source_interval_range",
+            )
+        ]
+        indexes = [models.Index(fields=["next_fetch_at"], condition=Q(is_enabled=True), name="news_source_due_idx")]
+
+    def __str__(self):
+        return self.name
+
+
+class NewsItem(models.Model):
+    """One item of a news source that mentions the city: the outlet's title and a short plain-text excerpt,
+    never the full article (readers follow `link` to the outlet), and the areas its text names."""
+
+    # Plain text, cut at a word boundary (city_info.news.parsing).
+    TITLE_LENGTH = 300
+    EXCERPT_LENGTH = 300
+
+    source = models.ForeignKey(NewsSource, verbose_name=_("source"), on_delete=models.CASCADE, related_name="items")
+    # sha256 of the feed's id for the item, or of its link when it has none: stored once per source.
+    key = models.CharField(max_length=64, editable=False)
+    title = models.CharField(_("title"), max_length=TITLE_LENGTH)
+    excerpt = models.CharField(_("excerpt"), max_length=EXCERPT_LENGTH, blank=True)
+    link = models.URLField(_("link"), max_length=1000)
+    published_at = models.DateTimeField(_("published"))
+    areas = models.ManyToManyField(
+        Area, verbose_name=_("areas named"), blank=True, related_name="+", help_text=_("Found in the text.")
+    )
+    is_hidden = models.BooleanField(
+        _("hidden"), default=False, help_text=_("Not shown to the public, and not taken again from the feed.")
+    )
+    fetched_at = models.DateTimeField(_("fetched"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("news item")
+        verbose_name_plural = _("news items")
+        ordering = ["-published_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["source", "key"], name="news_item_once_per_source")]
+        indexes = [models.Index(fields=["-published_at"], name="news_item_published_idx")]
+
+    def __str__(self):
+        return self.title
+
+
+class PageVisit(models.Model):
+    """How often an information page was shown on one day: counted only when the city enables it
+    (settings.LAPOR_COUNT_PAGE_VIEWS), and nothing about the visitor (no address, cookie or browser)."""
+
+    day = models.DateField(_("day"))
+    path = models.CharField(_("page"), max_length=200)
+    views = models.PositiveIntegerField(_("views"), default=0)
+
+    class Meta:
+        verbose_name = _("page visit count")
+        verbose_name_plural = _("page visits")
+        ordering = ["-day", "path"]
+        constraints = [models.UniqueConstraint(fields=["day", "path"], name="page_visit_one_per_day")]
+
+    def __str__(self):
+        return f"{self.day} {self.path}: {self.views}"

@@ -8,14 +8,17 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.gis.db.models import GeometryField
-from django.db.models import F, Func, Q, QuerySet, Window
+from django.db.models import F, Func, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy
 
 from districts.models import Agency, Area
 
-from .models import Announcement, Commodity, Event, JobVacancy, Market, Price
+from .models import Announcement, Commodity, Event, JobVacancy, Market, PageVisit, Price
 
 # Area outlines on the announcements map: simplified to about 3 m (as districts.selectors.boundaries).
 OUTLINE_TOLERANCE_DEGREES = 0.00003
@@ -101,6 +104,11 @@ def announcement_in_area(items: QuerySet[Announcement], area: Area) -> QuerySet[
 
 def announcement_with_place(items: QuerySet[Announcement]) -> QuerySet[Announcement]:
     return items.filter(Q(location__isnull=False) | Q(area__isnull=False))
+
+
+def kecamatan_with_desa() -> QuerySet[Area]:
+    """The kecamatan with their desa/kelurahan (`children`), for the pages' area filters."""
+    return Area.objects.filter(kind=Area.Kind.KECAMATAN).prefetch_related("children").order_by("name")
 
 
 # --- Food prices ------------------------------------------------------------------------------
@@ -202,3 +210,34 @@ def price_comparison(*, commodity: Commodity) -> list[MarketComparison]:
         if row.price is not None and lowest is not None:
             row.difference_from_lowest = row.price.price - lowest
     return sorted(rows, key=lambda r: (r.price is None, r.price.price if r.price else 0, r.market.name))
+
+
+# --- Page visits ------------------------------------------------------------------------------
+
+# The information pages by section: each section's list page and the pages under it.
+VISIT_SECTIONS = (
+    ("city_info:events", gettext_lazy("Events")),
+    ("city_info:prices", gettext_lazy("Food prices")),
+    ("city_info:jobs", gettext_lazy("Jobs")),
+    ("city_info:announcements", gettext_lazy("Announcements")),
+)
+
+
+@dataclass
+class SectionVisits:
+    label: str
+    views: int
+
+
+def page_visit_totals(*, since: dt.date | None = None) -> list[SectionVisits]:
+    """Views of the information pages per section from `since` on (all recorded days without it).
+    Paths are recorded in the default language (city_info.views.counted), whatever the page's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        prefixes = [(reverse(name), label) for name, label in VISIT_SECTIONS]
+    visits = PageVisit.objects.all() if since is None else PageVisit.objects.filter(day__gte=since)
+    totals = dict.fromkeys(range(len(prefixes)), 0)
+    for path, views in visits.values("path").annotate(total=Sum("views")).values_list("path", "total"):
+        for index, (prefix, _label) in enumerate(prefixes):
+            if path.startswith(prefix):
+                totals[index] += views
+    return [SectionVisits(label=str(label), views=totals[index]) for index, (_prefix, label) in enumerate(prefixes)]

@@ -11,13 +11,13 @@ from typing import Any
 
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from districts.models import Agency, Area
 
-from .models import MAX_PRICE_RUPIAH, Announcement, Commodity, Event, JobVacancy, Market, Price
+from .models import MAX_PRICE_RUPIAH, Announcement, Commodity, Event, JobVacancy, Market, PageVisit, Price
 
 EVENT_FIELDS = frozenset(
     {
@@ -274,3 +274,18 @@ def prices_record(*, market: Market, date: dt.date, prices: dict[Commodity, int]
     if errors:
         raise ValidationError(errors)
     return changed
+
+
+# --- Page visits ------------------------------------------------------------------------------
+
+# One statement, so that simultaneous views of a page never lose a count (the ORM cannot say this).
+PAGE_VISIT_SQL = """
+INSERT INTO {table} (day, path, views) VALUES (%s, %s, 1)
+ON CONFLICT (day, path) DO UPDATE SET views = {table}.views + 1
+"""
+
+
+def page_visit_count(*, path: str, day: dt.date) -> None:
+    """One more view of the page at `path` on `day`: nothing else about the visit is kept."""
+    with connection.cursor() as cursor:
+        cursor.execute(PAGE_VISIT_SQL.format(table=PageVisit._meta.db_table), [day, path[:200]])

@@ -1,19 +1,24 @@
 """The public information pages. Each reads through selectors, serializes the map's features with the
-API's own serializers (so the page and the API agree), and renders; lists work without JavaScript."""
+API's own serializers (so the page and the API agree), and renders; lists work without JavaScript.
+When the city enables it (settings.LAPOR_COUNT_PAGE_VIEWS), each shown page is counted per day."""
 
 import datetime as dt
 import json
+from functools import wraps
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from districts.selectors import city_bounds
 
-from . import policy, selectors
+from . import policy, selectors, services
+from .news import selectors as news_selectors
 from .policy import Kind
 from .serializers import (
     AnnouncementFeatureSerializer,
@@ -23,6 +28,24 @@ from .serializers import (
 )
 
 TREND_DAYS = 30
+# The latest items of what the media say shown on the announcements page.
+MEDIA_ITEMS = 30
+
+
+def counted(view):
+    """Count a shown page per day under its address in the default language (one count for /info/acara/
+    and /en/info/acara/), when the city enables it. Nothing about the visitor is read or kept."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if settings.LAPOR_COUNT_PAGE_VIEWS and response.status_code == 200:
+            with translation.override(settings.LANGUAGE_CODE):
+                path = reverse(request.resolver_match.view_name, args=args, kwargs=kwargs)
+            services.page_visit_count(path=path, day=timezone.localdate())
+        return response
+
+    return wrapper
 
 
 def _strings() -> dict[str, str]:
@@ -57,6 +80,7 @@ def _edit_url(request, kind: Kind, item, slug: str) -> str | None:
 
 
 @require_GET
+@counted
 def events(request):
     upcoming = list(selectors.event_upcoming())
     features = EventFeatureSerializer(upcoming, many=True).data["features"]
@@ -68,6 +92,7 @@ def events(request):
 
 
 @require_GET
+@counted
 def event_detail(request, pk: int):
     event = get_object_or_404(selectors.event_list(), pk=pk)
     feature = EventFeatureSerializer(event).data
@@ -86,6 +111,7 @@ def event_detail(request, pk: int):
 
 
 @require_GET
+@counted
 def jobs(request):
     query = request.GET.get("q", "").strip()[:100]
     open_jobs = list(selectors.job_search(selectors.job_open(), query))
@@ -98,6 +124,7 @@ def jobs(request):
 
 
 @require_GET
+@counted
 def job_detail(request, pk: int):
     job = get_object_or_404(selectors.job_list(), pk=pk)
     feature = JobFeatureSerializer(job).data
@@ -119,15 +146,23 @@ ANNOUNCEMENT_KINDS = {"pengumuman": "announcement", "berita": "news"}
 
 
 @require_GET
+@counted
 def announcements(request):
     kind = request.GET.get("jenis", "")
-    items = selectors.announcement_public()
-    if kind in ANNOUNCEMENT_KINDS:
-        items = items.filter(kind=ANNOUNCEMENT_KINDS[kind])
-    else:
+    if kind not in ANNOUNCEMENT_KINDS:
         kind = ""
+    kecamatan = list(selectors.kecamatan_with_desa())
+    area = next((a for k in kecamatan for a in (k, *k.children.all()) if a.code == request.GET.get("wilayah")), None)
+    sources = list(news_selectors.news_source_public())
+    source = next((s for s in sources if str(s.pk) == request.GET.get("sumber")), None)
+    items = selectors.announcement_public()
+    if kind:
+        items = items.filter(kind=ANNOUNCEMENT_KINDS[kind])
+    if area is not None:
+        items = selectors.announcement_in_area(items, area)
     items = list(items[:100])
     features = AnnouncementFeatureSerializer(items, many=True).data["features"]
+    filters = {"wilayah": area.code if area else "", "sumber": source.pk if source else ""}
     return render(
         request,
         "city_info/announcements.html",
@@ -137,12 +172,19 @@ def announcements(request):
             "items": items,
             "kind": kind,
             "placed": sum(1 for f in features if f.get("geometry")),
+            "kecamatan": kecamatan,
+            "area": area,
+            "sources": sources,
+            "source": source,
+            "filter_query": urlencode({name: value for name, value in filters.items() if value}),
+            "media": list(news_selectors.news_item_public(area=area, source=source)[:MEDIA_ITEMS]),
             "page_config": _map_config("announcements", features),
         },
     )
 
 
 @require_GET
+@counted
 def announcement_detail(request, pk: int):
     item = selectors.announcement_public().filter(pk=pk).first()
     if item is None:
@@ -168,6 +210,7 @@ def announcement_detail(request, pk: int):
 
 
 @require_GET
+@counted
 def prices(request):
     table = selectors.price_table()
     commodities = list(selectors.commodity_list())

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from analytics.statistics import report_statistics
+from analytics.statistics import app_usage, report_statistics
 from districts.models import Area
 from districts.selectors import city_bounds
 from geo_reports import documents, selectors
@@ -182,6 +182,9 @@ def statistics(request):
                 "received": sum(r["received"] for r in league),
                 "resolved": sum(r["resolved"] for r in league),
             },
+            "usage": app_usage(since=timezone.now() - dt.timedelta(days=PERIODS[period]) if PERIODS[period] else None),
+            # For the feeds of resolved reports per desa.
+            "kecamatan": Area.objects.filter(kind=Area.Kind.KECAMATAN).prefetch_related("children").order_by("name"),
             "page_config": {
                 "api": {
                     **api_urls(),

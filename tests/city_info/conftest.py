@@ -1,9 +1,12 @@
-"""Fixtures of the city information tests: staff of the labour and trade agencies, and the browser fixtures of tests/web."""
+"""Fixtures of the city information tests: staff of the labour and trade agencies, an outlet's feed
+server on loopback, and the browser fixtures of tests/web."""
 
 import pytest
 
 from tests.conftest import STAFF_PASSWORD
 from tests.web.conftest import axe_violations, desktop, new_phone, phone, screenshot  # noqa: F401
+
+from .news_server import FeedServer
 
 # username → (role, agency code); added to the project's staff_users.
 INFO_STAFF = {
@@ -34,6 +37,14 @@ def info_staff(committed, staff_users) -> dict[str, str]:
             Membership.objects.get_or_create(user=user, agency=Agency.objects.get(code=agency_code), role=role)
             tokens[username] = Token.objects.get_or_create(user=user)[0].key
     return tokens
+
+
+@pytest.fixture(scope="session")
+def feed_server():
+    """News outlets' web server on loopback (tests/city_info/news_server.py)."""
+    server = FeedServer()
+    yield server
+    server.stop()
 
 
 def auth(token: str) -> dict[str, str]:

@@ -8,7 +8,8 @@ class Command(BaseCommand):
     help = (
         "Periodic work (make run calls it every minute), as registered by each app: tell supervisors of "
         "newly overdue reports, close resolved reports after the confirmation window, forget old rate "
-        "counters, hand forgotten notifications to the worker, merge the map's cell counts."
+        "counters, hand forgotten notifications to the worker, merge the map's cell counts, hand the news "
+        "sources due to the worker."
     )
 
     def add_arguments(self, parser):
