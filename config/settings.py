@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "open311",
     "ogcapi",
     "city_info",
+    "chat",
 ]
 
 MIDDLEWARE = [
@@ -206,14 +207,16 @@ WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- Map ----------------------------------------------------------------------------------------
-LAPOR_TILE_URL = os.environ.get("LAPOR_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
-LAPOR_TILE_ATTRIBUTION = os.environ.get("LAPOR_TILE_ATTRIBUTION", "&copy; OpenStreetMap contributors")
+# Every map draws the app's own basemap (maps/basemap.py). An outside raster layer underneath is
+# optional: set its URL template (and attribution) to add one.
+LAPOR_TILE_URL = os.environ.get("LAPOR_TILE_URL", "")
+LAPOR_TILE_ATTRIBUTION = os.environ.get("LAPOR_TILE_ATTRIBUTION", "")
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": (-7.8347, 112.5338),  # centroid of the Kota Batu boundary (SOURCES.md)
     "DEFAULT_ZOOM": 12,
     "MIN_ZOOM": 10,
     "MAX_ZOOM": 19,
-    "TILES": [("OpenStreetMap", LAPOR_TILE_URL, {"attribution": LAPOR_TILE_ATTRIBUTION})],
+    "TILES": [("Raster", LAPOR_TILE_URL, {"attribution": LAPOR_TILE_ATTRIBUTION})] if LAPOR_TILE_URL else [],
     "RESET_VIEW": False,
     # Panning stops a little beyond Kota Batu: nobody reports here from elsewhere.
     "SPATIAL_EXTENT": (112.30, -8.10, 112.78, -7.55),
@@ -250,6 +253,34 @@ if os.environ.get("LAPOR_SMTP_HOST"):
 else:
     # Without a mail relay, mails are written to the worker's output.
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# --- City information: what the media say, and visits --------------------------------------------
+# News sources (feeds) are read by the worker; one fetch gives up after this many seconds or bytes, so a
+# slow or huge feed only ever costs its own fetch (city_info.news).
+LAPOR_NEWS_TIMEOUT_SECONDS = float(os.environ.get("LAPOR_NEWS_TIMEOUT_SECONDS", "10"))
+LAPOR_NEWS_MAX_BYTES = int(os.environ.get("LAPOR_NEWS_MAX_BYTES", str(2 * 1024 * 1024)))
+# Count views of the information pages per day and page, and nothing about the visitor (no address,
+# cookie or browser). Off unless the city enables it.
+LAPOR_COUNT_PAGE_VIEWS = env_bool("LAPOR_COUNT_PAGE_VIEWS", False)
+
+# --- Chat channels: WhatsApp (Cloud API) and Telegram (Bot API) --------------------------------
+# A channel is on when its settings are set (otherwise its webhook answers 404). See the README's
+# "Reporting by WhatsApp and Telegram" for how to connect a number and a bot.
+LAPOR_WHATSAPP_VERIFY_TOKEN = os.environ.get("LAPOR_WHATSAPP_VERIFY_TOKEN", "")
+LAPOR_WHATSAPP_APP_SECRET = os.environ.get("LAPOR_WHATSAPP_APP_SECRET", "")
+LAPOR_WHATSAPP_TOKEN = os.environ.get("LAPOR_WHATSAPP_TOKEN", "")
+LAPOR_WHATSAPP_PHONE_NUMBER_ID = os.environ.get("LAPOR_WHATSAPP_PHONE_NUMBER_ID", "")
+LAPOR_WHATSAPP_API_URL = os.environ.get("LAPOR_WHATSAPP_API_URL", "https://graph.facebook.com/v21.0")
+# Approved message templates, the only messages WhatsApp lets through 24 hours after the citizen's last.
+LAPOR_WHATSAPP_TEMPLATE_STATUS = os.environ.get("LAPOR_WHATSAPP_TEMPLATE_STATUS", "lapor_status_update")
+LAPOR_WHATSAPP_TEMPLATE_REPLY = os.environ.get("LAPOR_WHATSAPP_TEMPLATE_REPLY", "lapor_public_reply")
+LAPOR_TELEGRAM_BOT_TOKEN = os.environ.get("LAPOR_TELEGRAM_BOT_TOKEN", "")
+LAPOR_TELEGRAM_SECRET = os.environ.get("LAPOR_TELEGRAM_SECRET", "")
+LAPOR_TELEGRAM_API_URL = os.environ.get("LAPOR_TELEGRAM_API_URL", "https://api.telegram.org")
+LAPOR_CHAT_IDLE_MINUTES = int(os.environ.get("LAPOR_CHAT_IDLE_MINUTES", "30"))  # then a conversation starts over
+LAPOR_CHAT_PHOTOS = 2  # photos per report sent in a chat
+# Messages per chat (phone number, chat id) and hour taken in; beyond, they get no answer.
+LAPOR_RATE_CHAT_MESSAGES = int(os.environ.get("LAPOR_RATE_CHAT_MESSAGES", "120"))
 
 # --- API ----------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -308,5 +339,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # httpx logs every request's address at INFO, and the Telegram Bot API's carry the bot's token.
+        "httpx": {"level": "WARNING"},
+    },
 }

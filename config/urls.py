@@ -27,6 +27,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("open311/v2/", include("open311.urls")),
     path("ogcapi/", include("ogcapi.urls")),
+    path("channels/", include("chat.urls")),
 ]
 
 # Pages: Indonesian at /..., English at /en/...
@@ -34,6 +35,7 @@ urlpatterns += i18n_patterns(
     path("", include("web.urls")),
     path("petugas/", include("web.urls_staff")),
     path("", include("city_info.urls_pages")),
+    path("", include("analytics.urls_feeds")),
     path("masuk/", auth_views.LoginView.as_view(template_name="web/staff/login.html"), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     prefix_default_language=False,

@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.conftest import STAFF_PASSWORD
 
+from . import records
 from .conftest import auth
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +39,8 @@ CLASSIFIED = {
     ("api/reports/map/", "get"): PUBLIC_READ,
     ("api/reports/count/", "get"): PUBLIC_READ,
     ("api/tiles/reports/<int:z>/<int:x>/<int:y>.pbf", "get"): PUBLIC_READ,
+    ("api/tiles/basemap/<slug:version>/<int:z>/<int:x>/<int:y>.pbf", "*"): PUBLIC_READ,
+    ("api/tiles/basemap-staff/<slug:version>/<int:z>/<int:x>/<int:y>.pbf", "*"): PRIVATE_READ,  # pipes: staff
     ("api/^reports/export\\.(?P<fmt>geojson|csv)$", "get"): PRIVATE_READ,  # private fields by policy
     ("api/reports/track/<str:code>/", "get"): PUBLIC_READ,
     ("api/reports/<int:pk>/", "get"): PUBLIC_READ,
@@ -58,6 +61,8 @@ CLASSIFIED = {
     ("api/docs/", "get"): PUBLIC_READ,
     ("media/photos/<str:prefix>/<str:filename>", "*"): PUBLIC_READ,
     ("i18n/setlang/", "*"): PUBLIC_WRITE,  # a cookie, nothing stored
+    ("channels/whatsapp/", "*"): PUBLIC_WRITE,  # signed by the platform (X-Hub-Signature-256), else 403
+    ("channels/telegram/", "*"): PUBLIC_WRITE,  # the platform's secret token, else 403
     ("open311/v2/^discovery\\.(?P<fmt>xml|json)$", "*"): PUBLIC_READ,
     ("open311/v2/^services\\.(?P<fmt>xml|json)$", "*"): PUBLIC_READ,
     ("open311/v2/^services/(?P<service_code>[^/]+)\\.(?P<fmt>xml|json)$", "*"): PUBLIC_READ,
@@ -110,6 +115,15 @@ CLASSIFIED = {
             "info/lowongan/<int:pk>/",
             "info/pengumuman/",
             "info/pengumuman/<int:pk>/",
+            # The city's own feeds, and those of resolved reports (public fields only).
+            "info/acara/rss/",
+            "info/acara/atom/",
+            "info/pengumuman/rss/",
+            "info/pengumuman/atom/",
+            "laporan-selesai/rss/",
+            "laporan-selesai/atom/",
+            "laporan-selesai/<str:code>/rss/",
+            "laporan-selesai/<str:code>/atom/",
         )
     },
     ("petugas/info/", "*"): PRIVATE_READ,
@@ -147,6 +161,8 @@ def routes() -> set[tuple[str, str]]:
 
 def test_every_route_is_classified():
     served = routes()
+    admin = {key for key in served if key[0].startswith(ADMIN_PREFIX)}
+    records.note(__name__, routes=len(served - admin), admin_routes=len(admin), callers=len(WHO))
     unclassified = sorted(key for key in served if key not in CLASSIFIED and not key[0].startswith(ADMIN_PREFIX))
     assert unclassified == [], f"classify these routes in CLASSIFIED: {unclassified}"
     stale = sorted(key for key in CLASSIFIED if key not in served)
@@ -305,6 +321,8 @@ def test_every_private_read_and_staff_write_has_a_probe():
         ("petugas/", "*"),
         ("petugas/laporan/<str:code>/", "*"),
         ("petugas/terdekat/", "*"),
+        # test_the_staff_basemap
+        ("api/tiles/basemap-staff/<slug:version>/<int:z>/<int:x>/<int:y>.pbf", "*"),
         *((f"api/reports/<int:pk>/{endpoint}/", "post") for endpoint in STAFF_WRITES),
         # test_request_documents
         ("api/reports/<int:pk>/documents/<uuid:document>/", "get"),
@@ -340,6 +358,18 @@ def test_staff_pages(server, who):
             assert response.status_code == 302 and "/masuk/" in response.headers["Location"], path
         else:
             assert response.status_code == (200 if who in allowed else 403), (who, path)
+
+
+@pytest.mark.parametrize("who", WHO, ids=lambda w: w or "anonymous")
+def test_the_staff_basemap(server, who):
+    """Water pipes are drawn for staff only: anyone else gets 404 (not even told the layer exists)."""
+    from maps.basemap import basemap_version
+
+    client = signed_in(server, who)
+    response = client.get(f"/api/tiles/basemap-staff/{basemap_version()}/16/53256/34205.pbf")
+    assert response.status_code == (200 if who in STAFF else 404), (who, response.status_code)
+    if who in STAFF:
+        assert response.headers["cache-control"].startswith("private")
 
 
 @pytest.mark.parametrize("who", WHO, ids=lambda w: w or "anonymous")
