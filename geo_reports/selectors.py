@@ -36,7 +36,8 @@ def category_service_requests() -> QuerySet[Category]:
 
 def _with_relations(reports: QuerySet[Report]) -> QuerySet[Report]:
     return reports.select_related("category", "agency", "desa", "kecamatan", "asset", "asset__layer").prefetch_related(
-        Prefetch("photos", queryset=ReportPhoto.objects.filter(is_public=True, update__isnull=True))
+        Prefetch("photos", queryset=ReportPhoto.objects.filter(is_public=True, update__isnull=True)),
+        Prefetch("category__questions", queryset=CategoryQuestion.objects.order_by("order")),
     )
 
 
@@ -180,12 +181,23 @@ def report_nearby_for_staff(
     ]
 
 
-def report_answer_rows(report: Report) -> list[tuple[str, str]]:
-    """The reporter's answers as (question, answer) in the active language, in the questions' order,
-    choices by their names."""
+def report_answers(report: Report, *, private: bool) -> dict:
+    """The answers the reader may see: all of them for the reporter and staff (`private`); for
+    everyone else only those of public questions (a customer number or a tax object number identifies
+    a household), and none of a question no longer asked, whose visibility is unknown."""
+    if private:
+        return report.answers
+    public = {question.code for question in report.category.questions.all() if question.is_public}
+    return {code: value for code, value in report.answers.items() if code in public}
+
+
+def report_answer_rows(report: Report, *, private: bool) -> list[tuple[str, str]]:
+    """The answers the reader may see (report_answers) as (question, answer) in the active language,
+    in the questions' order, choices by their names."""
+    answers = report_answers(report, private=private)
     shown = []
     for question in report.category.questions.all():
-        value = report.answers.get(question.code)
+        value = answers.get(question.code)
         if value in (None, "", []):
             continue
         if question.is_list:

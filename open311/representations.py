@@ -182,6 +182,8 @@ def _answers(report: Report, category: Category) -> list[dict]:
     so every field stays a single text in XML and JSON alike."""
     entries = []
     for question in category.questions.all():
+        if not question.is_public:  # a customer number or a tax object number stays with staff
+            continue
         answer = report.answers.get(question.code)
         if answer in (None, "", []):
             continue

@@ -101,7 +101,8 @@ def report_detail(request, code: str):
     is_reporter = report is not None and reporter_token_matches(report, token)
     if report is None or not (report.category.is_public or is_reporter):
         raise Http404(_("No report has this tracking code."))
-    feature = ReportDetailSerializer(report, context={"request": request, "asset_geometry": True}).data
+    context = {"request": request, "asset_geometry": True, "private_answers": is_reporter}
+    feature = ReportDetailSerializer(report, context=context).data
     # A request's documents are the requester's own: listed only behind the private link.
     files = (
         DocumentSerializer(selectors.report_documents(report), many=True, context={"reporter_token": token}).data
@@ -115,7 +116,7 @@ def report_detail(request, code: str):
             "report": report,
             "feature": feature,
             "timeline": report.public_updates,
-            "answers": selectors.report_answer_rows(report),
+            "answers": selectors.report_answer_rows(report, private=is_reporter),
             "documents": files,
             "is_open": report.status in OPEN_STATUSES,
             "is_reporter": is_reporter,

@@ -89,7 +89,7 @@ def report(request, code: str):
             "report": found,
             "feature": feature,
             "timeline": found.all_updates,
-            "answers": selectors.report_answer_rows(found),
+            "answers": selectors.report_answer_rows(found, private=True),
             "moves": moves,
             "can": {action.value: True for action in allowed},
             "agencies": Agency.objects.filter(is_active=True).exclude(pk=found.agency_id).order_by("short_name"),

@@ -222,9 +222,11 @@ class ReportTrackApi(APIView):
     )
     def get(self, request, code: str):
         report = get_object_or_404(selectors.report_own_detail(), tracking_code=normalize_tracking_code(code))
-        if not (report.category.is_public or reporter_token_matches(report, request.GET.get("t", ""))):
+        is_reporter = reporter_token_matches(report, request.GET.get("t", ""))
+        if not (report.category.is_public or is_reporter):
             raise Http404
-        return Response(ReportDetailSerializer(report, context={"request": request, "asset_geometry": True}).data)
+        context = {"request": request, "asset_geometry": True, "private_answers": is_reporter}
+        return Response(ReportDetailSerializer(report, context=context).data)
 
 
 class ReportDocumentApi(APIView):
@@ -320,4 +322,5 @@ class ReporterActionApi(APIView):
                 raise ValidationError({"rating": [_("Give a rating from 1 to 5.")]})
             reporter.report_rate(report_id=report.pk, token=values["token"], rating=values["rating"])
         current = selectors.report_own_detail().get(pk=report.pk)
-        return Response(ReportDetailSerializer(current, context={"request": request}).data)
+        context = {"request": request, "private_answers": True}  # the reporter, proven by the token
+        return Response(ReportDetailSerializer(current, context=context).data)

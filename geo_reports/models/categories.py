@@ -179,6 +179,20 @@ class CategoryQuestion(Bilingual, models.Model):
         help_text=_("For short-text questions: a format the answer must have."),
     )
 
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("Public: shown on the report's public page")
+        STAFF = "staff", _("Staff only: it identifies a household or a person")
+
+    visibility = models.CharField(
+        _("who sees the answer"),
+        max_length=8,
+        choices=Visibility.choices,
+        default=Visibility.PUBLIC,
+        help_text=_("Customer numbers, tax object numbers and the like are staff only."),
+    )
+    min_value = models.FloatField(_("smallest number"), null=True, blank=True, help_text=_("For number questions."))
+    max_value = models.FloatField(_("largest number"), null=True, blank=True, help_text=_("For number questions."))
+
     class Meta:
         verbose_name = _("question")
         verbose_name_plural = _("questions")
@@ -190,6 +204,10 @@ class CategoryQuestion(Bilingual, models.Model):
 
     def __str__(self):
         return f"{self.category.code}.{self.code}"
+
+    @property
+    def is_public(self) -> bool:
+        return self.visibility == self.Visibility.PUBLIC
 
     @property
     def is_list(self) -> bool:

@@ -203,6 +203,9 @@ def _answer(question: CategoryQuestion, value):
             raise serializers.ValidationError(_("Enter a number.")) from None
         if number != number or number in (float("inf"), float("-inf")):
             raise serializers.ValidationError(_("Enter a number."))
+        low, high = question.min_value, question.max_value
+        if (low is not None and number < low) or (high is not None and number > high):
+            raise serializers.ValidationError(_number_range_message(low, high))
         return int(number) if number.is_integer() else number
     if question.datatype == kind.DATETIME:
         try:
@@ -230,6 +233,17 @@ def _answer(question: CategoryQuestion, value):
     if question.format == CategoryQuestion.Format.NOP:
         return _nop(value)
     return clean_text(value, question.localized("label"))
+
+
+def _number_range_message(low: float | None, high: float | None) -> str:
+    def shown(value: float) -> str:
+        return f"{value:g}"
+
+    if low is not None and high is not None:
+        return _("Enter a number from %(low)s to %(high)s.") % {"low": shown(low), "high": shown(high)}
+    if low is not None:
+        return _("Enter a number of at least %(low)s.") % {"low": shown(low)}
+    return _("Enter a number of at most %(high)s.") % {"high": shown(high)}
 
 
 def _nop(value: str) -> str:

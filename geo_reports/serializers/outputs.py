@@ -16,6 +16,7 @@ from districts.serializers import AgencyBriefSerializer, AreaBriefSerializer, ge
 
 from ..models import Category, CategoryQuestion, Report, ReportDocument, ReportPhoto, ReportUpdate, Status
 from ..routing import FLAGS, REASONS
+from ..selectors import report_answers
 from ..workflow import OPEN_STATUSES
 
 ANSWER_VALUE = {
@@ -24,15 +25,12 @@ ANSWER_VALUE = {
 }
 
 
-@extend_schema_field(
-    {
-        "type": "object",
-        "description": "The answers to the category's questions, keyed by question code.",
-        "additionalProperties": ANSWER_VALUE,
-    }
-)
-class AnswersField(serializers.JSONField):
-    pass
+ANSWERS = {
+    "type": "object",
+    "description": "The answers to the category's questions, keyed by question code: for the public only "
+    "those of public questions (a customer number or a tax object number is staff only).",
+    "additionalProperties": ANSWER_VALUE,
+}
 
 
 # --- categories -------------------------------------------------------------------------------------
@@ -287,7 +285,7 @@ class ReportFeatureSerializer(GeoFeatureModelSerializer):
     areas = AreasSerializer(source="*", read_only=True)
     asset = serializers.SerializerMethodField()
     routing = serializers.SerializerMethodField()
-    answers = AnswersField(read_only=True)
+    answers = serializers.SerializerMethodField()
     location = serializers.SerializerMethodField()
     overdue = serializers.SerializerMethodField()
     photos = PhotoSerializer(many=True, read_only=True)
@@ -311,6 +309,11 @@ class ReportFeatureSerializer(GeoFeatureModelSerializer):
 
     def get_is_open(self, report) -> bool:
         return report.status in OPEN_STATUSES
+
+    @extend_schema_field(ANSWERS)
+    def get_answers(self, report):
+        """All answers for staff and for the reporter holding the private link (`private_answers`)."""
+        return report_answers(report, private=self.context.get("private_answers", False))
 
     @extend_schema_field(AssetRefSerializer(allow_null=True))
     def get_asset(self, report):
@@ -383,6 +386,11 @@ class ReportCreatedSerializer(ReportDetailSerializer):
 
     def get_reporter_token(self, report) -> str | None:
         return self.context.get("reporter_token")
+
+    @extend_schema_field(ANSWERS)
+    def get_answers(self, report):
+        # The reporter's own answers, when this is their first answer (holding the private token).
+        return report_answers(report, private=bool(self.context.get("reporter_token")))
 
     @extend_schema_field(DocumentSerializer(many=True))
     def get_documents(self, report):

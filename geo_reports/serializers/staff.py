@@ -4,7 +4,7 @@ every timeline entry with who made it, documents, assignee)."""
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .outputs import DocumentSerializer, ReportFeatureSerializer, TimelineEntrySerializer
+from .outputs import ANSWERS, DocumentSerializer, ReportFeatureSerializer, TimelineEntrySerializer
 
 
 class ContactSerializer(serializers.Serializer):
@@ -58,6 +58,8 @@ class StaffTimelineEntrySerializer(TimelineEntrySerializer):
 
 
 class ReportStaffSerializer(ReportFeatureSerializer):
+    """Staff see every answer, staff-only ones included."""
+
     contact = ContactSerializer(read_only=True, allow_null=True)
     assigned_to = serializers.CharField(source="assigned_to.get_username", default=None, allow_null=True)
     timeline = serializers.SerializerMethodField()
@@ -68,6 +70,10 @@ class ReportStaffSerializer(ReportFeatureSerializer):
             *ReportFeatureSerializer.Meta.fields, "contact", "assigned_to", "channel", "rating", "documents",
             "timeline",
         )  # fmt: skip
+
+    @extend_schema_field(ANSWERS)
+    def get_answers(self, report):
+        return report.answers
 
     @extend_schema_field(StaffTimelineEntrySerializer(many=True))
     def get_timeline(self, report):
