@@ -5,6 +5,7 @@ these functions, so each is a small `Func` here; everything else (filters, joins
 stays ORM. Used by the exports and by OGC API - Features.
 """
 
+from django.conf import settings
 from django.db.models import BooleanField, Expression, F, Func, JSONField, TextField, Value
 from django.db.models.functions import Cast
 
@@ -69,6 +70,39 @@ class JSONTruthy(Func):
     def __init__(self, expression, key: str, **extra):
         # The key is a constant of ours, never client input.
         super().__init__(expression, key="'" + key.replace("'", "''") + "'", **extra)
+
+
+class LocalTimestamp(Func):
+    """A timestamptz column as RFC 3339 text in the city's time zone (settings.TIME_ZONE), with that
+    zone's offset at that moment: `2026-12-06T12:10:43.493133+07:00` (null stays null).
+
+    PostgreSQL writes a timestamptz in the session's time zone, which Django sets to UTC, while every
+    page shows WIB. The conversion is written out here rather than by changing the session's
+    TimeZone, so the text never depends on the connection: the exports read through a server-side
+    cursor that Django declares outside any transaction (a transaction-local setting would not
+    reach it), and connections persist between requests (a session setting would leak into the
+    next one). The offset is computed per value from the zone's rules (Jakarta was +08:00 before
+    1964), not written as a constant."""
+
+    # The local wall time as PostgreSQL writes timestamps in JSON (trailing zeros of the fraction
+    # dropped), then the sign and the absolute offset: to_char writes a negative interval as -03:-30.
+    template = (
+        "((to_json(%(expressions)s AT TIME ZONE %(zone)s) #>> '{}') || "
+        "CASE WHEN %(offset)s < interval '0' THEN '-' ELSE '+' END || "
+        "to_char(GREATEST(%(offset)s, -%(offset)s), 'HH24:MI'))"
+    )
+    output_field = TextField()
+
+    def __init__(self, column: str, **extra):
+        # A column, never an expression: the template names it five times, while the parameters of
+        # an expression would be passed once. The zone is a setting of ours, never client input.
+        zone = "'" + settings.TIME_ZONE.replace("'", "''") + "'"
+        super().__init__(F(column), zone=zone, **extra)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column, _ = compiler.compile(self.source_expressions[0])  # a column has no parameters
+        offset = f"(({column} AT TIME ZONE {self.extra['zone']}) - ({column} AT TIME ZONE 'UTC'))"
+        return super().as_sql(compiler, connection, offset=offset, **extra_context)
 
 
 def feature_text(*, geometry: str, properties: Expression) -> Expression:

@@ -14,15 +14,18 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Expression, F, QuerySet, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import BooleanField, Expression, ExpressionWrapper, F, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, Now, NullIf
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from common.geojson_sql import JSONBuildObject, JSONTruthy, feature_text, flattened_properties
+from common.geojson_sql import JSONBuildObject, JSONTruthy, LocalTimestamp, feature_text, flattened_properties
 from common.text import english
 from districts.models import Area, Asset, AssetLayer
+from geo_reports.models import OPEN_STATUSES, Status
 from geo_reports.selectors import report_public
+
+from .filters import BOOLEAN, DATE_TIME, INTEGER, STRING, Queryable
 
 LAYER_CODE = re.compile(r"^[-a-zA-Z0-9_]{1,40}$")
 REPORTS = "reports"
@@ -44,6 +47,8 @@ class Collection:
     ordering: tuple[str, ...]
     # The timestamp `datetime` filters on; None for collections without time.
     time_field: str | None = None
+    # The properties a `filter` may name (OGC API - Features Part 3).
+    queryables: tuple[Queryable, ...] = ()
     keywords: list[str] = field(default_factory=list)
     # Shown first on the HTML pages (JSON object members have no order a client may rely on).
     leading_properties: tuple[str, ...] = ()
@@ -76,10 +81,50 @@ def _report_properties() -> Expression:
             "kecamatan_name": F("kecamatan__name"),
             "description": F("description"),
             "support_count": F("support_count"),
-            "created_at": F("created_at"),
-            "updated_at": F("updated_at"),
-            "resolve_due": F("resolve_due"),
+            "created_at": LocalTimestamp("created_at"),
+            "updated_at": LocalTimestamp("updated_at"),
+            "resolve_due": LocalTimestamp("resolve_due"),
+            "first_response_at": LocalTimestamp("first_response_at"),
+            "resolved_at": LocalTimestamp("resolved_at"),
+            "closed_at": LocalTimestamp("closed_at"),
+            "overdue": _overdue(),
+            "asset_layer": F("asset__layer__code"),
+            "asset_external_id": F("asset__external_id"),
         }
+    )
+
+
+def _overdue() -> Expression:
+    """Still open after its resolve-by time, as the staff inbox counts it (never null)."""
+    late = Q(status__in=sorted(OPEN_STATUSES), resolve_due__lt=Now())
+    return Coalesce(ExpressionWrapper(late, output_field=BooleanField()), Value(False))
+
+
+def _report_queryables() -> tuple[Queryable, ...]:
+    # Not the description: free text that moderation masks for the public; a filter is no place to
+    # search it (the reports API's `q` is).
+    return (
+        Queryable("id", INTEGER, gettext_lazy("Id"), lookup="pk"),
+        Queryable("tracking_code", STRING, gettext_lazy("Tracking code")),
+        Queryable("status", STRING, gettext_lazy("Status"), values=tuple(Status.values)),
+        Queryable("category_code", STRING, gettext_lazy("Category code"), lookup="category__code"),
+        Queryable("agency_code", STRING, gettext_lazy("Agency code"), lookup="agency__code"),
+        Queryable("agency_name", STRING, gettext_lazy("Agency"), lookup="agency__name"),
+        Queryable("desa_code", STRING, gettext_lazy("Desa/kelurahan code"), lookup="desa__code"),
+        Queryable("desa_name", STRING, gettext_lazy("Desa/kelurahan"), lookup="desa__name"),
+        Queryable("kecamatan_code", STRING, gettext_lazy("Kecamatan code"), lookup="kecamatan__code"),
+        Queryable("kecamatan_name", STRING, gettext_lazy("Kecamatan"), lookup="kecamatan__name"),
+        Queryable("support_count", INTEGER, gettext_lazy("+1 count")),
+        # `datetime` selects on this one (x-ogc-role primary-instant).
+        Queryable("created_at", DATE_TIME, gettext_lazy("Submitted"), role="primary-instant"),
+        Queryable("updated_at", DATE_TIME, gettext_lazy("Last updated")),
+        Queryable("resolve_due", DATE_TIME, gettext_lazy("Resolve by")),
+        Queryable("first_response_at", DATE_TIME, gettext_lazy("First response")),
+        Queryable("resolved_at", DATE_TIME, gettext_lazy("Resolved")),
+        Queryable("closed_at", DATE_TIME, gettext_lazy("Closed")),
+        Queryable("overdue", BOOLEAN, gettext_lazy("Overdue"), expression=_overdue),
+        Queryable("asset_layer", STRING, gettext_lazy("Asset layer"), lookup="asset__layer__code"),
+        Queryable("asset_external_id", STRING, gettext_lazy("Asset id"), lookup="asset__external_id"),
     )
 
 
@@ -89,14 +134,17 @@ def reports_collection() -> Collection:
         title=str(REPORTS_TITLE),
         description=_(
             "Reports filed by citizens that anyone may see: category, status, the agency handling it, "
-            "desa and kecamatan. One point per report (where it is shown on the public map). The "
-            "reporter's identity is never published."
+            "desa and kecamatan, the asset it was routed by, when it was submitted, first answered, "
+            "resolved and closed, and whether it is overdue. One point per report (where it is shown on "
+            "the public map). The reporter's identity is never published. Times are in WIB (+07:00); "
+            "datetime selects on the time a report was submitted (created_at)."
         ),
         rows=report_public,
         properties=_report_properties,
         geometry_field="location",
         ordering=("pk",),
         time_field="created_at",
+        queryables=_report_queryables(),
         keywords=["laporan", "pengaduan", "complaints"],
     )
 
@@ -117,6 +165,12 @@ def areas_collection() -> Collection:
         properties=_area_properties,
         geometry_field="geom",
         ordering=("code",),
+        queryables=(
+            Queryable("code", STRING, gettext_lazy("Code")),
+            Queryable("name", STRING, gettext_lazy("Name")),
+            Queryable("kind", STRING, gettext_lazy("Kind"), values=tuple(Area.Kind.values)),
+            Queryable("parent_code", STRING, gettext_lazy("Parent area code"), lookup="parent__code"),
+        ),
         keywords=["batas wilayah", "boundaries"],
     )
 
@@ -153,6 +207,12 @@ def asset_layer_collection(layer: AssetLayer) -> Collection:
         properties=_asset_properties,
         geometry_field="geom",
         ordering=("external_id",),
+        # The fixed properties; the attributes vary from layer to layer and feature to feature.
+        queryables=(
+            Queryable("external_id", STRING, gettext_lazy("Asset id")),
+            Queryable("name", STRING, gettext_lazy("Name")),
+            Queryable("owner_code", STRING, gettext_lazy("Agency code"), lookup="owner__code"),
+        ),
         keywords=[layer.code],
         leading_properties=ASSET_FIXED_PROPERTIES,
     )

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .catalogue import Collection
-from .params import ItemsQuery
+from .params import CRS84, ItemsQuery
 from .selectors import CollectionExtent, FeaturePage
 
 JSON = "application/json"
@@ -21,13 +21,24 @@ GEOJSON = "application/geo+json"
 HTML = "text/html"
 OPENAPI_JSON = "application/vnd.oai.openapi+json;version=3.0"
 
-CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 GREGORIAN = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
+SCHEMA_JSON = "application/schema+json"
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+QUERYABLES_REL = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
 CONFORMANCE_CLASSES = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    # Part 3 (Filtering) with CQL2 text: comparisons, AND/OR/NOT, IS NULL, dates and times (basic),
+    # LIKE, BETWEEN and IN (advanced comparison operators). QGIS sends its filters to the server
+    # when these are declared.
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
+    "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
+    "http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
+    "http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
 ]
 
 
@@ -113,6 +124,9 @@ def collection_document(urls: Urls, collection: Collection, extent: CollectionEx
             link(urls.of("collection", collection.id, f="html"), "alternate", HTML, _("This collection as HTML")),
             link(urls.of("items", collection.id, f="json"), "items", GEOJSON, _("Features as GeoJSON")),
             link(urls.of("items", collection.id, f="html"), "items", HTML, _("Features as HTML")),
+            link(urls.of("queryables", collection.id, f="json"), QUERYABLES_REL, SCHEMA_JSON, _("Queryables")),
+            # The short relation of Part 3's drafts: the one GDAL's OAPIF driver looks for.
+            link(urls.of("queryables", collection.id, f="json"), "queryables", JSON, _("Queryables")),
         ],
     }
     extent_json = extent_document(extent)
@@ -135,6 +149,9 @@ def _items_params(query: ItemsQuery, offset: int, output: str) -> dict:
     return {
         "bbox": query.bbox_text,
         "datetime": query.datetime_text,
+        "filter": query.filter_text,
+        "filter-lang": query.filter_lang_text,
+        "filter-crs": query.filter_crs_text,
         "limit": query.limit,
         "offset": offset,
         "f": output,
@@ -192,3 +209,21 @@ def item_document(urls: Urls, collection: Collection, feature_text: str) -> dict
     feature = json.loads(feature_text)
     feature["links"] = item_links(urls, collection, feature["id"])
     return feature
+
+
+def queryables_document(urls: Urls, collection: Collection) -> dict:
+    """The properties a filter may name, as a JSON Schema (OGC API - Features Part 3). GDAL's OAPIF
+    driver reads the names from a `queryables` array, as Part 3's drafts had it, and JSON Schema
+    lets a schema carry a keyword it does not define: both are here."""
+    return {
+        "$schema": JSON_SCHEMA_DIALECT,
+        "$id": urls.of("queryables", collection.id),
+        "type": "object",
+        "title": collection.title,
+        "properties": {queryable.name: queryable.schema() for queryable in collection.queryables},
+        "additionalProperties": False,
+        "queryables": [
+            {"id": queryable.name, "title": str(queryable.title), "type": queryable.schema()["type"]}
+            for queryable in collection.queryables
+        ],
+    }

@@ -1,15 +1,27 @@
 """The OpenAPI 3.0 definition of this API (the landing page's service-desc), written out per
 collection so that clients which look up `/collections/{id}/items` (GDAL, QGIS) find its parameters.
-Parameters are written inline, not as `$ref`s, for clients that do not resolve references."""
+Parameters are written inline, not as `$ref`s, for clients that do not resolve references; `limit`
+alone is a reference (see _items_parameters)."""
 
 from django.utils.translation import gettext as _
 
 from .catalogue import Collection
-from .documents import CONFORMANCE_CLASSES, GEOJSON, HTML, JSON, OPENAPI_JSON, service_description, service_title
-from .params import DEFAULT_LIMIT, MAX_LIMIT
+from .cql2 import MAX_LENGTH
+from .documents import (
+    CONFORMANCE_CLASSES,
+    GEOJSON,
+    HTML,
+    JSON,
+    OPENAPI_JSON,
+    SCHEMA_JSON,
+    service_description,
+    service_title,
+)
+from .params import CRS84, DEFAULT_LIMIT, FILTER_LANGUAGES, MAX_LIMIT
 
 OPENAPI_VERSION = "3.0.3"
 API_VERSION = "1.0.0"
+LIMIT_REF = "#/components/parameters/limit"
 
 
 def _format_parameter() -> dict:
@@ -39,21 +51,48 @@ def _items_parameters() -> list[dict]:
             "required": False,
             "description": _(
                 "Reports only: an RFC 3339 instant or interval (open ends as ..) matched against the time a "
-                "report was submitted. Checked and otherwise ignored by collections without time."
+                "report was submitted (created_at); a date is that whole day in WIB. Checked and otherwise "
+                "ignored by collections without time. For the other dates, use filter."
             ),
             "schema": {"type": "string"},
             "style": "form",
             "explode": False,
         },
         {
-            "name": "limit",
+            "name": "filter",
             "in": "query",
             "required": False,
-            "description": _("How many features a page holds; larger values are served as the maximum."),
-            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
+            "description": _(
+                "Only features that match this CQL2 text filter on the collection's queryables (its "
+                "queryables resource lists them): =, <>, <, <=, >, >=, AND, OR, NOT, brackets, IS NULL, "
+                "LIKE, BETWEEN, IN, TIMESTAMP('2026-12-01T08:00:00Z'), DATE('2026-12-01') (a whole day in WIB), "
+                "INTERVAL, and T_BEFORE, T_AFTER, T_DURING, T_INTERSECTS, T_DISJOINT and T_EQUALS on dates."
+            ),
+            "schema": {"type": "string", "maxLength": MAX_LENGTH},
             "style": "form",
             "explode": False,
         },
+        {
+            "name": "filter-lang",
+            "in": "query",
+            "required": False,
+            "description": _("The language of filter: CQL2 text (cql-text, its name in drafts, is read the same)."),
+            "schema": {"type": "string", "enum": list(FILTER_LANGUAGES), "default": FILTER_LANGUAGES[0]},
+            "style": "form",
+            "explode": False,
+        },
+        {
+            "name": "filter-crs",
+            "in": "query",
+            "required": False,
+            "description": _("The coordinate reference system of filter: longitude and latitude in WGS84."),
+            "schema": {"type": "string", "enum": [CRS84], "default": CRS84},
+            "style": "form",
+            "explode": False,
+        },
+        # A reference, unlike the others: QGIS and GDAL (from 3.8) take their page size from the limit
+        # of components/parameters, and only there.
+        {"$ref": LIMIT_REF},
         {
             "name": "offset",
             "in": "query",
@@ -65,6 +104,18 @@ def _items_parameters() -> list[dict]:
         },
         _format_parameter(),
     ]
+
+
+def _limit_parameter() -> dict:
+    return {
+        "name": "limit",
+        "in": "query",
+        "required": False,
+        "description": _("How many features a page holds; larger values are served as the maximum."),
+        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
+        "style": "form",
+        "explode": False,
+    }
 
 
 def _responses(description: str, *media_types: str) -> dict:
@@ -112,6 +163,12 @@ def _collection_paths(collection: Collection) -> dict:
             _items_parameters(),
             tags,
         ),
+        f"/collections/{cid}/queryables": _operation(
+            f"get_{cid}_queryables",
+            _("Queryables of %(title)s") % {"title": collection.title},
+            _responses(_("The properties a filter may name, as a JSON Schema."), SCHEMA_JSON, JSON, HTML),
+            tags=tags,
+        ),
         f"/collections/{cid}/items/{{featureId}}": _operation(
             f"get_{cid}_feature",
             _("One feature of %(title)s") % {"title": collection.title},
@@ -150,12 +207,13 @@ def openapi_document(root_url: str, collections: list[Collection]) -> dict:
         + [{"name": c.id, "description": c.title} for c in collections],
         "paths": paths,
         "components": {
+            "parameters": {"limit": _limit_parameter()},
             "schemas": {
                 "exception": {
                     "type": "object",
                     "required": ["code"],
                     "properties": {"code": {"type": "string"}, "description": {"type": "string"}},
                 }
-            }
+            },
         },
     }

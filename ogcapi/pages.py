@@ -52,6 +52,13 @@ def geometry_summary(geometry: dict | None) -> dict:
 
 def api_operations(document: dict) -> list[dict]:
     """The OpenAPI paths as rows for the service-doc page."""
+
+    def resolved(parameter: dict) -> dict:
+        """A parameter, or the one its `$ref` (#/components/parameters/<name>) points to."""
+        if "$ref" not in parameter:
+            return parameter
+        return document["components"]["parameters"][parameter["$ref"].rsplit("/", 1)[1]]
+
     operations = []
     for path, methods in document["paths"].items():
         for method, operation in methods.items():
@@ -67,7 +74,7 @@ def api_operations(document: dict) -> list[dict]:
                             "description": parameter.get("description", ""),
                             "schema": json.dumps(parameter.get("schema", {}), ensure_ascii=False),
                         }
-                        for parameter in operation.get("parameters", [])
+                        for parameter in map(resolved, operation.get("parameters", []))
                     ],
                     "media_types": list(operation["responses"]["200"]["content"]),
                 }

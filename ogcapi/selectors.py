@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from districts.models import Asset
 
 from .catalogue import AREAS, REPORTS, Collection
+from .filters import filtered
 from .params import Interval, ItemsQuery
 from .queries import serial_plan
 
@@ -36,6 +37,8 @@ def _matching(collection: Collection, query: ItemsQuery) -> QuerySet:
         rows = rows.filter(**{f"{collection.geometry_field}__intersects": query.bbox})
     if query.interval is not None and collection.time_field is not None:
         rows = _within(rows, collection.time_field, query.interval)
+    if query.filter is not None:
+        rows = filtered(rows, collection.queryables, query.filter, collection.id)
     return rows
 
 

@@ -15,5 +15,6 @@ urlpatterns = [
     re_path(r"^collections/?$", views.collections, name="collections"),
     re_path(rf"^collections/{COLLECTION}/?$", views.collection, name="collection"),
     re_path(rf"^collections/{COLLECTION}/items/?$", views.items, name="items"),
+    re_path(rf"^collections/{COLLECTION}/queryables/?$", views.queryables, name="queryables"),
     re_path(rf"^collections/{COLLECTION}/items/(?P<feature_id>[^/]+)/?$", views.item, name="item"),
 ]

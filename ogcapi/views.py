@@ -1,5 +1,6 @@
-"""OGC API - Features, Part 1: Core, with GeoJSON and HTML. Each view reads its parameters, calls
-the catalogue and the selectors, and renders JSON or HTML (`?f=`, else the Accept header)."""
+"""OGC API - Features, Part 1: Core, with GeoJSON and HTML, and Part 3: Filtering (queryables and
+CQL2 text). Each view reads its parameters, calls the catalogue and the selectors, and renders JSON
+or HTML (`?f=`, else the Accept header)."""
 
 import json
 
@@ -17,6 +18,7 @@ from .selectors import collection_extents, feature_by_id, feature_page
 JSON_TYPES = (docs.JSON,)
 GEOJSON_TYPES = (docs.GEOJSON, docs.JSON)
 OPENAPI_TYPES = (docs.OPENAPI_JSON, "application/openapi+json", docs.JSON)
+SCHEMA_TYPES = (docs.SCHEMA_JSON, docs.JSON)
 
 
 def _collection(collection_id: str) -> Collection:
@@ -105,6 +107,19 @@ def items(request, collection_id: str):
             links={item["rel"]: item["href"] for item in docs.items_links(urls, found, query, page, output="html")},
         )
     return text_response(docs.feature_collection_text(page, docs.items_links(urls, found, query, page)), docs.GEOJSON)
+
+
+@endpoint
+def queryables(request, collection_id: str):
+    output = requested_format(request, SCHEMA_TYPES)
+    found = _collection(collection_id)
+    urls = docs.Urls(request)
+    document = docs.queryables_document(urls, found)
+    if output == "html":
+        json_url = urls.of("queryables", found.id, f="json")
+        return _html(request, "queryables.html", urls, json_url, collection=found, document=document)
+    # A JSON Schema is JSON: a client that asks only for JSON (GDAL) gets it as such.
+    return json_response(document, request.get_preferred_type(SCHEMA_TYPES) or docs.SCHEMA_JSON)
 
 
 @endpoint

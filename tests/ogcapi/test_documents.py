@@ -17,6 +17,12 @@ CONFORMANCE = {
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
+    "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
+    "http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
+    "http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
 }
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
@@ -43,7 +49,7 @@ def test_landing_page_links_to_everything_a_client_needs(api, server):
         assert api.get(href).status_code == 200, href
 
 
-def test_conformance_declares_core_geojson_html_and_openapi(api):
+def test_conformance_declares_core_geojson_html_openapi_and_filtering(api):
     body = get_json(api, "/ogcapi/conformance")
     assert set(body["conformsTo"]) == CONFORMANCE
 
@@ -57,14 +63,29 @@ def test_the_openapi_definition_describes_every_collection_and_its_parameters(ap
     assert body["servers"] == [{"url": f"{server}/ogcapi"}]
     for path in ("/", "/conformance", "/api", "/collections"):
         assert "get" in body["paths"][path]
+    # limit is where QGIS (and GDAL from 3.8) look for the server's page size: components/parameters.
+    limit = body["components"]["parameters"]["limit"]
+    assert limit["schema"] == {"type": "integer", "minimum": 1, "maximum": 10000, "default": 1000}
     for collection_id in ["reports", "areas", *layer_codes()]:
         assert f"/collections/{collection_id}" in body["paths"]
         items = body["paths"][f"/collections/{collection_id}/items"]["get"]
-        parameters = {parameter["name"]: parameter for parameter in items["parameters"]}
-        assert set(parameters) == {"bbox", "datetime", "limit", "offset", "f"}
-        assert parameters["limit"]["schema"] == {"type": "integer", "minimum": 1, "maximum": 10000, "default": 10}
+        parameters = {
+            parameter["name"]: parameter
+            for parameter in items["parameters"]
+            if "$ref" not in parameter  # the others are inline, for clients that do not resolve references
+        }
+        assert set(parameters) == {"bbox", "datetime", "filter", "filter-lang", "filter-crs", "offset", "f"}
+        assert {"$ref": "#/components/parameters/limit"} in items["parameters"]
+        # GDAL's OAPIF driver sends its filters as CQL text when filter-lang offers "cql-text".
+        assert parameters["filter-lang"]["schema"]["enum"] == ["cql2-text", "cql-text"]
         assert "application/geo+json" in items["responses"]["200"]["content"]
         assert f"/collections/{collection_id}/items/{{featureId}}" in body["paths"]
+        queryables = body["paths"][f"/collections/{collection_id}/queryables"]["get"]
+        assert set(queryables["responses"]["200"]["content"]) == {
+            "application/schema+json",
+            "application/json",
+            "text/html",
+        }
 
 
 def test_collections_are_reports_areas_and_one_per_asset_layer(api, server):
@@ -85,6 +106,11 @@ def test_collections_are_reports_areas_and_one_per_asset_layer(api, server):
         items = link(collection, "items", "application/geo+json")
         assert items == f"{server}/ogcapi/collections/{collection['id']}/items?f=json"
         assert link(collection, "items", "text/html") == f"{server}/ogcapi/collections/{collection['id']}/items?f=html"
+        queryables = f"{server}/ogcapi/collections/{collection['id']}/queryables?f=json"
+        assert link(collection, "http://www.opengis.net/def/rel/ogc/1.0/queryables", "application/schema+json") == (
+            queryables
+        )
+        assert link(collection, "queryables", "application/json") == queryables  # the drafts' relation: GDAL's
 
 
 def assert_bbox_equals(served: list, stored: tuple) -> None:

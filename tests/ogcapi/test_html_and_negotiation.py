@@ -17,6 +17,7 @@ PAGES = [
     "/ogcapi/api",
     "/ogcapi/collections",
     "/ogcapi/collections/reports",
+    "/ogcapi/collections/reports/queryables",
     "/ogcapi/collections/areas/items",
     "/ogcapi/collections/roads/items",
 ]
@@ -83,7 +84,15 @@ def test_the_item_page_shows_the_properties(api, filed_reports):
 
 def test_the_api_documentation_page_lists_the_paths(api):
     page = assert_html(api.get("/ogcapi/api", params={"f": "html"}))
-    for path in ("/collections/reports/items", "/collections/water_pipes/items/{featureId}", "bbox", "datetime"):
+    for path in (
+        "/collections/reports/items",
+        "/collections/water_pipes/items/{featureId}",
+        "/collections/reports/queryables",
+        "bbox",
+        "datetime",
+        "filter",
+        "limit",  # a reference to components/parameters, shown like the others
+    ):
         assert path in page
 
 

@@ -18,7 +18,8 @@ pytestmark = pytest.mark.django_db
 REPORT_PROPERTIES = {
     "id", "tracking_code", "status", "category_code", "category_name", "agency_code", "agency_name",
     "desa_code", "desa_name", "kecamatan_code", "kecamatan_name", "description", "support_count",
-    "created_at", "updated_at", "resolve_due",
+    "created_at", "updated_at", "resolve_due", "first_response_at", "resolved_at", "closed_at", "overdue",
+    "asset_layer", "asset_external_id",
 }  # fmt: skip
 
 
@@ -32,15 +33,15 @@ def test_items_are_a_geojson_feature_collection(api, server):
     assert response.headers["content-type"].startswith("application/geo+json")
     body = response.json()
     assert body["type"] == "FeatureCollection"
-    assert body["numberMatched"] == Asset.objects.filter(layer__code="street_lights").count()
-    assert body["numberReturned"] == len(body["features"]) == 10  # the default limit
+    assert body["numberMatched"] == Asset.objects.filter(layer__code="street_lights").count() > 1000
+    assert body["numberReturned"] == len(body["features"]) == 1000  # the default limit
     stamp = dt.datetime.fromisoformat(body["timeStamp"])
     assert abs(stamp - timezone.now()) < dt.timedelta(minutes=5)
     assert link(body, "self", "application/geo+json") == (
-        f"{server}/ogcapi/collections/street_lights/items?limit=10&offset=0&f=json"
+        f"{server}/ogcapi/collections/street_lights/items?limit=1000&offset=0&f=json"
     )
-    assert link(body, "alternate", "text/html").endswith("limit=10&offset=0&f=html")
-    assert link(body, "next", "application/geo+json").endswith("limit=10&offset=10&f=json")
+    assert link(body, "alternate", "text/html").endswith("limit=1000&offset=0&f=html")
+    assert link(body, "next", "application/geo+json").endswith("limit=1000&offset=1000&f=json")
     assert link(body, "prev") is None
     feature = body["features"][0]
     assert feature["type"] == "Feature" and isinstance(feature["id"], int)
@@ -85,8 +86,16 @@ def test_a_report_has_only_its_public_properties_and_its_point(api, filed_report
         stored.kecamatan.name,
     )
     assert properties["description"] == stored.description
-    assert dt.datetime.fromisoformat(properties["created_at"]) == stored.created_at
-    assert dt.datetime.fromisoformat(properties["resolve_due"]) == stored.resolve_due
+    # Times in WIB, with the offset, as every page shows them; the same instants as stored.
+    for name in ("created_at", "updated_at", "resolve_due"):
+        assert properties[name].endswith("+07:00"), name
+        assert dt.datetime.fromisoformat(properties[name]) == getattr(stored, name)
+    assert properties["first_response_at"] is properties["resolved_at"] is properties["closed_at"] is None
+    assert properties["overdue"] is False  # just filed: due days from now
+    assert (properties["asset_layer"], properties["asset_external_id"]) == (
+        stored.asset.layer.code,
+        stored.asset.external_id,
+    )
     assert body["geometry"]["type"] == "Point"
     assert_same_coordinates(body["geometry"]["coordinates"], stored.location.coords)
     assert {(item["rel"], item["type"]) for item in body["links"]} >= {

@@ -65,6 +65,6 @@ def test_a_bbox_is_a_polygon_a_line_or_a_point():
     assert parse_bbox("112.5,-7.9,0,112.6,-7.8,10").extent == (112.5, -7.9, 112.6, -7.8)
 
 
-@pytest.mark.parametrize(("value", "limit"), [(None, 10), ("1", 1), ("10000", 10000), ("10001", 10000), ("0042", 42)])
+@pytest.mark.parametrize(("value", "limit"), [(None, 1000), ("1", 1), ("10000", 10000), ("10001", 10000), ("0042", 42)])
 def test_limits(value, limit):
     assert parse_limit(value) == limit
