@@ -1,7 +1,7 @@
 """Figures and exports: statistics and hotspots over public reports (the council's and the public's
 view), and streamed exports of reports; all with the same filters as the report list."""
 
-from django.http import StreamingHttpResponse
+from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import cache_control
@@ -83,23 +83,37 @@ class ClusterHotspotsApi(StatsBase):
 
 
 class ReportExportApi(generics.GenericAPIView):
-    """All reports matching the list's filters, streamed: GeoJSON (RFC 7946) or CSV. Anonymous readers
-    get public fields; agency staff and planners get private fields where policy allows."""
+    """All reports matching the list's filters: GeoJSON (RFC 7946) or CSV, streamed, or a GeoPackage.
+    Anonymous readers get public fields; agency staff and planners get private fields where policy
+    allows. Times are in WIB with their offset (+07:00)."""
 
     filterset_class = ReportFilter
     pagination_class = None
-    FORMATS = {
+    STREAMED = {
         "geojson": ("application/geo+json", exports.geojson_chunks),
         "csv": ("text/csv; charset=utf-8", exports.csv_chunks),
     }
+    GEOPACKAGE = "application/geopackage+sqlite3"
 
-    @extend_schema(responses={(200, "application/geo+json"): EXPORT_GEOJSON, (200, "text/csv"): OpenApiTypes.STR})
+    @extend_schema(
+        responses={
+            (200, "application/geo+json"): EXPORT_GEOJSON,
+            (200, "text/csv"): OpenApiTypes.STR,
+            (200, GEOPACKAGE): OpenApiTypes.BINARY,
+        }
+    )
     def get(self, request, fmt: str):
         reports, private_agencies = report_export_scope(request.user)
         reports = self.filter_queryset(reports)
-        content_type, chunks = self.FORMATS[fmt]
-        response = StreamingHttpResponse(chunks(reports, private_agencies=private_agencies), content_type=content_type)
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response["Content-Disposition"] = f'attachment; filename="lapor-batu-reports-{stamp}.{fmt}"'
+        filename = f"lapor-batu-reports-{timezone.localtime().strftime('%Y%m%d-%H%M')}.{fmt}"
+        if fmt == "gpkg":
+            handle = exports.geopackage_file(reports, private_agencies=private_agencies)
+            response = FileResponse(handle, content_type=self.GEOPACKAGE, as_attachment=True, filename=filename)
+        else:
+            content_type, chunks = self.STREAMED[fmt]
+            response = StreamingHttpResponse(
+                chunks(reports, private_agencies=private_agencies), content_type=content_type
+            )
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
         response["Cache-Control"] = "private, no-store" if private_agencies else "public, max-age=60"
         return response

@@ -5,7 +5,7 @@ from django.db.models import Q, QuerySet
 from districts.models import Area
 from districts.selectors import is_staff_member, staff_agencies
 from geo_reports.models import Report, Status
-from geo_reports.selectors import report_public
+from geo_reports.selectors import PUBLIC_REPORTS, report_public
 
 
 def report_export_scope(user) -> tuple[QuerySet[Report], object]:
@@ -18,7 +18,7 @@ def report_export_scope(user) -> tuple[QuerySet[Report], object]:
     if agencies is None:
         return Report.objects.all(), "all"
     if agencies:
-        return Report.objects.filter(Q(category__is_public=True) | Q(agency__in=agencies)), agencies
+        return Report.objects.filter(PUBLIC_REPORTS | Q(agency__in=agencies)), agencies
     return report_public(), None
 
 

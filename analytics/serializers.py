@@ -29,12 +29,17 @@ class HotspotQuerySerializer(serializers.Serializer):
 
 class StatisticsRowSerializer(serializers.Serializer):
     key = serializers.CharField(allow_null=True, help_text="The group's code, or the month as YYYY-MM.")
-    label = serializers.CharField(allow_null=True)
+    label = serializers.CharField(allow_null=True, help_text="The group's name; a month in words, e.g. September 2026.")
     received = serializers.IntegerField()
     resolved = serializers.IntegerField()
     median_first_response_hours = serializers.FloatField(allow_null=True)
     median_resolution_hours = serializers.FloatField(allow_null=True)
     on_time_share = serializers.FloatField(allow_null=True, help_text="Of the resolved, the share resolved in time.")
+    on_time_lower_bound = serializers.FloatField(
+        allow_null=True,
+        help_text="The lower end of the 95 % Wilson interval of on_time_share over `resolved` reports: a "
+        "ranking by it is fair to volume (1 of 3 on time is not ranked above 200 of 300).",
+    )
     reopened_share = serializers.FloatField(allow_null=True)
     average_rating = serializers.FloatField(allow_null=True)
     rated = serializers.IntegerField()

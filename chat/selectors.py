@@ -3,7 +3,7 @@
 from django.db.models import Q, QuerySet
 
 from geo_reports.models import Category, Report
-from geo_reports.selectors import category_list, report_own_detail
+from geo_reports.selectors import PUBLIC_REPORTS, category_list, report_own_detail
 from geo_reports.services.base import normalize_tracking_code
 
 from .models import Conversation, InboundMessage
@@ -16,14 +16,10 @@ def chat_categories() -> QuerySet[Category]:
 
 
 def report_for_chat(*, code: str, platform: str, chat_id: str) -> Report | None:
-    """A report by its tracking code, as a chat may see it (a public one, or one filed in this chat),
-    with its public timeline."""
+    """A report by its tracking code, as a chat may see it (a public one, not hidden by staff, or one
+    filed in this chat), with its public timeline."""
     own = Q(contact__chat_platform=platform, contact__chat_id=chat_id) if chat_id else Q(pk__in=[])
-    return (
-        report_own_detail()
-        .filter(Q(category__is_public=True) | own, tracking_code=normalize_tracking_code(code))
-        .first()
-    )
+    return report_own_detail().filter(PUBLIC_REPORTS | own, tracking_code=normalize_tracking_code(code)).first()
 
 
 def conversation_of(*, platform: str, chat_id: str) -> Conversation | None:

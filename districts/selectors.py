@@ -5,11 +5,13 @@ import json
 
 from django.conf import settings
 from django.contrib.gis.db.models import GeometryField
+from django.contrib.gis.db.models.functions import PointOnSurface
 from django.contrib.gis.geos import GEOSGeometry
 from django.db import connection
-from django.db.models import F, Func, QuerySet
+from django.db.models import F, Func, Prefetch, QuerySet
 from django.db.models.functions import Length
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import Agency, Area, Asset, Membership
 
@@ -74,6 +76,17 @@ def boundaries(*, kinds: list[str], tolerance_degrees: float = 0.00003) -> Query
 # --- who works where ------------------------------------------------------------------------------
 
 
+MEMBERSHIP_ROWS = "membership_rows"
+
+
+def memberships_prefetch(user_lookup: str) -> Prefetch:
+    """Prefetches the memberships of the users at `user_lookup` (e.g. "assigned_to"), so that naming
+    many of them (staff_display_name) reads them in one query."""
+    return Prefetch(
+        f"{user_lookup}__memberships", queryset=Membership.objects.select_related("agency"), to_attr=MEMBERSHIP_ROWS
+    )
+
+
 def memberships(user) -> list[Membership]:
     """The user's roles (a superuser is also an administrator), read once per request and kept on
     the user object."""
@@ -81,7 +94,8 @@ def memberships(user) -> list[Membership]:
         return []
     cached = getattr(user, "_lapor_memberships", None)
     if cached is None:
-        cached = list(Membership.objects.filter(user=user).select_related("agency"))
+        rows = getattr(user, MEMBERSHIP_ROWS, None)  # prefetched with the rows naming people
+        cached = list(Membership.objects.filter(user=user).select_related("agency") if rows is None else rows)
         if user.is_superuser:
             cached.append(Membership(user=user, role=Membership.Role.ADMIN))
         user._lapor_memberships = cached
@@ -118,3 +132,58 @@ def asset_near(*, asset_id: int | None, point: GEOSGeometry, radius_m: float = 7
         return None
     geometry = json.loads(row[0])
     return geometry if geometry.get("coordinates") else None
+
+
+# The role as one names a colleague: "Joko (Petugas lapangan Dishub)".
+ROLE_NOUNS = {
+    Membership.Role.OPERATOR: gettext_lazy("Operator"),
+    Membership.Role.CREW: gettext_lazy("Field crew"),
+    Membership.Role.SUPERVISOR: gettext_lazy("Supervisor"),
+    Membership.Role.PLANNER: gettext_lazy("Planner"),
+    Membership.Role.ADMIN: gettext_lazy("Administrator"),
+}
+ROLE_ORDER = [
+    Membership.Role.ADMIN,
+    Membership.Role.SUPERVISOR,
+    Membership.Role.OPERATOR,
+    Membership.Role.CREW,
+    Membership.Role.PLANNER,
+]
+
+
+def staff_display_name(user, *, agency: Agency | None = None) -> str:
+    """How staff pages name a member of staff to other staff (never to the public): the full name,
+    else the user name, followed by their role and agency, e.g. "Joko (Field crew Dishub)". With
+    `agency`, the role held there is named when there is one."""
+    if user is None:
+        return ""
+    name = user.get_full_name().strip() or user.get_username()
+    held = memberships(user)
+    chosen = [m for m in held if agency is not None and m.agency_id == agency.pk] or held
+    if not chosen:
+        return name
+    membership = min(chosen, key=lambda m: ROLE_ORDER.index(m.role))
+    role = str(ROLE_NOUNS[membership.role])
+    return f"{name} ({role} {membership.agency.short_name})" if membership.agency_id else f"{name} ({role})"
+
+
+def local_area_points() -> list[dict]:
+    """Each desa/kelurahan with a point inside it, by kecamatan and name: where a field crew without
+    the phone's location can choose to look from."""
+    rows = (
+        Area.objects.filter(kind__in=Area.LOCAL_KINDS)
+        .select_related("parent")
+        .annotate(inside=PointOnSurface("geom"))
+        .defer("geom")
+        .order_by("parent__name", "name")
+    )
+    return [
+        {
+            "code": area.code,
+            "label": area.label,
+            "kecamatan": area.parent.name if area.parent_id else "",
+            "lon": round(area.inside.x, 7),
+            "lat": round(area.inside.y, 7),
+        }
+        for area in rows
+    ]

@@ -9,6 +9,7 @@ from .models import (
     CategoryQuestion,
     PublicHoliday,
     Report,
+    ReportCoHandler,
     ReporterContact,
     ReportUpdate,
     RoutingRule,
@@ -23,7 +24,7 @@ class QuestionInline(admin.StackedInline):
 class RuleInline(admin.TabularInline):
     model = RoutingRule
     extra = 0
-    autocomplete_fields = ("agency",)
+    autocomplete_fields = ("agency", "co_handlers")
     raw_id_fields = ("area",)
 
 
@@ -51,7 +52,7 @@ class RoutingRuleAdmin(admin.ModelAdmin):
     list_display = ("category", "area", "asset_attribute", "asset_value", "agency", "priority", "is_active")
     list_filter = ("category", "agency", "is_active")
     raw_id_fields = ("area",)
-    autocomplete_fields = ("agency",)
+    autocomplete_fields = ("agency", "co_handlers")
 
 
 @admin.register(PublicHoliday)
@@ -85,6 +86,19 @@ class TimelineInline(admin.TabularInline):
         return False
 
 
+class CoHandlerInline(admin.TabularInline):
+    """Read-only: staff copy a report to other agencies on its working page (with a timeline entry)."""
+
+    model = ReportCoHandler
+    extra = 0
+    can_delete = False
+    fields = ("agency", "reason", "added_by", "created_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 class ContactInline(admin.StackedInline):
     model = ReporterContact
     can_delete = False
@@ -95,18 +109,21 @@ class ContactInline(admin.StackedInline):
 @admin.register(Report)
 class ReportAdmin(LeafletGeoAdmin):
     list_display = ("tracking_code", "category", "status", "agency", "desa", "created_at", "support_count")
-    list_filter = ("status", "category", "agency", "channel")
+    list_filter = ("status", "category", "agency", "channel", "needs_review", "is_hidden")
     search_fields = ("tracking_code", "description")
     date_hierarchy = "created_at"
     list_select_related = ("category", "agency", "desa")
+    # The texts and their moderation change on the staff pages (services.moderation), which keep the
+    # reporter's words and leave a timeline and an audit entry.
     readonly_fields = (
         "tracking_code", "status", "agency", "desa", "kecamatan", "asset", "asset_distance_m", "routing",
         "routing_explanation", "routing_explanation_en", "acknowledge_due", "resolve_due",
         "first_response_at", "resolved_at", "closed_at", "support_count", "version", "created_at",
-        "updated_at",
+        "updated_at", "description", "answers", "description_original", "answers_original", "needs_review",
+        "is_hidden", "hidden_reason",
     )  # fmt: skip
     exclude = ("reporter_token_hash", "location", "duplicate_of", "assigned_to")
-    inlines = [ContactInline, TimelineInline]
+    inlines = [ContactInline, CoHandlerInline, TimelineInline]
 
     def has_delete_permission(self, request, obj=None):
         return False  # reports are rejected or closed, never deleted

@@ -73,6 +73,10 @@ class ReportFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_text", label=gettext_lazy("Text in the description, or a tracking code")
     )
+    asset = django_filters.CharFilter(
+        method="filter_asset",
+        label=gettext_lazy("The asset reports were routed by, as layer:id (e.g. water_pipes:PM-0003)"),
+    )
 
     class Meta:
         model = Report
@@ -95,6 +99,12 @@ class ReportFilter(django_filters.FilterSet):
         if code == settings.LAPOR_CITY_CODE:
             return queryset
         return queryset.filter(Q(desa__code=code) | Q(kecamatan__code=code))
+
+    def filter_asset(self, queryset, name, value):
+        layer, _colon, external_id = value.strip().partition(":")
+        if not external_id:
+            raise ValidationError({"asset": [_("Name the asset as layer:id, e.g. water_pipes:PM-0003.")]})
+        return queryset.filter(asset__layer__code=layer.strip(), asset__external_id=external_id.strip())
 
     def filter_text(self, queryset, name, value):
         text = value.strip()[:200]

@@ -32,6 +32,7 @@ from districts.models import Area
 from districts.selectors import areas_containing, city_touches
 from geo_reports import abuse, photos
 from geo_reports.models import Category, CategoryQuestion
+from geo_reports.personal_data import reporter_notice
 from geo_reports.routing import RoutingError, route
 from geo_reports.selectors import report_nearby_open, report_own_detail, report_public_list
 from geo_reports.serializers.inputs import validate_answers
@@ -656,6 +657,8 @@ class Step:
         ]
         if report.resolve_due:
             lines.append(_("To be resolved %(deadline)s.") % {"deadline": texts.deadline_words(report.resolve_due)})
+        if notice := reporter_notice(report):
+            lines.append(notice)
         if result.reporter_token:
             lines.append(
                 _("Your private link (keep it to yourself): %(link)s")

@@ -1,17 +1,24 @@
-"""The staff API: inbox, a report's private view, actions, and the field crew's nearby tickets.
+"""The staff API: inbox, a report's private view, actions (status, re-routing, replies and notes,
+assignment, moderation, co-handling), and the field crew's nearby tickets.
 
 Every action is checked against geo_reports.policy for this report: staff act only on their own
-agency's reports (403 otherwise, Django's PermissionDenied rendered by DRF; 401 when not signed
-in). Sign in with a session (the staff pages) or a token (`POST /api/auth/token/`, for a crew's
-phone app). A stale `version` answers 409 with the report as it is now.
+agency's reports, or read and reply to those it co-handles (403 otherwise, Django's PermissionDenied
+rendered by DRF; 401 when not signed in). After a change made from the staff pages, the sentence
+saying what happened is added to the session's messages (geo_reports.confirmations). Sign in with a
+session (the staff pages) or a token (`POST /api/auth/token/`, for a crew's phone app). A stale
+`version` answers 409 with the report as it is now.
 """
 
+import uuid
+
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
@@ -23,19 +30,24 @@ from districts.models import Agency
 from districts.selectors import is_staff_member, staff_agencies
 from districts.spatial import lonlat_point
 
-from .. import policy, selectors
+from .. import confirmations, policy, selectors
 from ..models import Report
 from ..policy import Action
 from ..serializers.inputs import (
     AssignInputSerializer,
+    CoHandlerInputSerializer,
     CommentInputSerializer,
     InboxQuerySerializer,
     NearbyQuerySerializer,
+    PhotoVisibilityInputSerializer,
+    PublicTextInputSerializer,
+    ReportVisibilityInputSerializer,
     RerouteInputSerializer,
+    ReviewInputSerializer,
     TransitionInputSerializer,
 )
 from ..serializers.staff import ConflictSerializer, NearbyTicketsSerializer, ReportStaffSerializer, StaffInboxSerializer
-from ..services import handling
+from ..services import cohandling, handling, moderation
 from ..services.base import ReportConflict, normalize_tracking_code
 from ..workflow import OPEN_STATUSES
 
@@ -45,11 +57,18 @@ class StaffApiView(APIView):
 
     def report_for(self, request, pk: int, action: Action) -> tuple[Report, str, Agency | None]:
         """The report, the role the user acts in, and the agency they act for (none for city-wide
-        roles); PermissionDenied (403) when not theirs."""
-        report = get_object_or_404(Report.objects.select_related("agency"), pk=pk)
-        role = policy.authorize(request.user, report, action)
-        agency = None if role in policy.CITY_WIDE else report.agency
-        return report, role, agency
+        roles; a co-handling agency's staff act for their own); PermissionDenied (403) when not theirs."""
+        report = get_object_or_404(
+            Report.objects.select_related("agency", "category").prefetch_related("co_handlers"), pk=pk
+        )
+        acting = policy.authorize(request.user, report, action)
+        return report, acting.role, acting.agency
+
+    def confirm(self, request, text: str) -> None:
+        """The sentence a staff page shows after the change (Django's messages, shown by the page the
+        script then opens): only for the pages' session, never for token clients."""
+        if isinstance(request.successful_authenticator, SessionAuthentication):
+            messages.success(request, text)
 
     def current(self, request, report_id: int) -> Response:
         report = selectors.report_staff_detail().get(pk=report_id)
@@ -75,7 +94,11 @@ class StaffInboxApi(StaffApiView):
         query.is_valid(raise_exception=True)
         values = query.validated_data
         reports = selectors.report_inbox(
-            agencies=values["agencies"], statuses=values["status"], overdue=values["overdue"], order=values["order"]
+            agencies=values["agencies"],
+            statuses=values["status"],
+            overdue=values["overdue"],
+            needs_review=values["needs_review"],
+            order=values["order"],
         )[:500]
         body = {
             "counts": selectors.inbox_counts(agencies=values["agencies"]),
@@ -115,7 +138,7 @@ class ReportTransitionApi(StaffApiView):
             refer_to = Agency.objects.filter(code=values["agency"], is_active=True).first()
             if refer_to is None:
                 raise ValidationError({"agency": [_("Unknown agency %(code)s.") % {"code": values["agency"]}]})
-        handling.report_transition(
+        changed = handling.report_transition(
             report_id=report.pk,
             new_status=values["status"],
             actor=request.user,
@@ -125,8 +148,10 @@ class ReportTransitionApi(StaffApiView):
             message=values.get("message", ""),
             duplicate_of=duplicate_of,
             refer_to=refer_to,
+            category=values.get("category"),
             photo=values.get("photo"),
         )
+        self.confirm(request, confirmations.status_changed(changed, duplicate_of=duplicate_of))
         return self.current(request, report.pk)
 
 
@@ -139,7 +164,7 @@ class ReportRerouteApi(StaffApiView):
         serializer = RerouteInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         values = serializer.validated_data
-        handling.report_reroute(
+        changed = handling.report_reroute(
             report_id=report.pk,
             actor=request.user,
             role=role,
@@ -149,6 +174,7 @@ class ReportRerouteApi(StaffApiView):
             category=values.get("category"),
             message=values.get("message", ""),
         )
+        self.confirm(request, confirmations.rerouted(changed))
         return self.current(request, report.pk)
 
 
@@ -169,6 +195,7 @@ class ReportCommentApi(StaffApiView):
             message=serializer.validated_data["message"],
             internal=internal,
         )
+        self.confirm(request, confirmations.commented(report, internal=internal))
         return self.current(request, report.pk)
 
 
@@ -186,7 +213,7 @@ class ReportAssignApi(StaffApiView):
             assignee = get_user_model().objects.filter(username=username, is_active=True).first()
             if assignee is None:
                 raise ValidationError({"assignee": [_("No staff member has this user name.")]})
-        handling.report_assign(
+        changed = handling.report_assign(
             report_id=report.pk,
             actor=request.user,
             role=role,
@@ -194,6 +221,7 @@ class ReportAssignApi(StaffApiView):
             expected_version=serializer.validated_data["version"],
             assignee=assignee,
         )
+        self.confirm(request, confirmations.assigned(changed))
         return self.current(request, report.pk)
 
 
@@ -213,6 +241,136 @@ class NearbyApi(StaffApiView):
             radius_m=values["radius"],
             statuses=OPEN_STATUSES,
             limit=values["limit"],
+            user=request.user,
+            assigned_only=values["mine"],
         )
         body = {"count": len(tickets), "radius_m": values["radius"], "reports": tickets}
         return Response(NearbyTicketsSerializer(body).data)
+
+
+class ReportPublicTextApi(StaffApiView):
+    """Redact what the public reads (the description, answers to public text questions), with a
+    reason; the reporter's words stay for staff. Clears the review of masked personal data."""
+
+    @extend_schema(request=PublicTextInputSerializer, responses={200: ReportStaffSerializer, 409: ConflictSerializer})
+    def post(self, request, pk: int):
+        report, role, agency = self.report_for(request, pk, Action.MODERATE)
+        serializer = PublicTextInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = serializer.validated_data
+        moderation.report_public_text_set(
+            report_id=report.pk,
+            actor=request.user,
+            role=role,
+            actor_agency=agency,
+            expected_version=values["version"],
+            description=values["description"],
+            answers=values.get("answers"),
+            reason=values["reason"],
+        )
+        self.confirm(request, confirmations.public_text_saved(report))
+        return self.current(request, report.pk)
+
+
+class ReportReviewApi(StaffApiView):
+    """Personal data was masked on arrival: publish the text as written, or keep it masked."""
+
+    @extend_schema(request=ReviewInputSerializer, responses={200: ReportStaffSerializer, 409: ConflictSerializer})
+    def post(self, request, pk: int):
+        report, role, agency = self.report_for(request, pk, Action.MODERATE)
+        serializer = ReviewInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        publish = serializer.validated_data["publish"]
+        moderation.report_review(
+            report_id=report.pk,
+            actor=request.user,
+            role=role,
+            actor_agency=agency,
+            expected_version=serializer.validated_data["version"],
+            publish=publish,
+        )
+        self.confirm(request, confirmations.reviewed(report, publish=publish))
+        return self.current(request, report.pk)
+
+
+class ReportPhotoVisibilityApi(StaffApiView):
+    """Hide one photo from the public (with a reason), or show it again; staff still see it."""
+
+    @extend_schema(request=PhotoVisibilityInputSerializer, responses=ReportStaffSerializer)
+    def post(self, request, pk: int, photo: uuid.UUID):
+        report, role, agency = self.report_for(request, pk, Action.MODERATE)
+        serializer = PhotoVisibilityInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        public = serializer.validated_data["public"]
+        moderation.report_photo_visibility_set(
+            report_id=report.pk,
+            actor=request.user,
+            role=role,
+            actor_agency=agency,
+            photo_uuid=photo,
+            public=public,
+            reason=serializer.validated_data.get("reason", ""),
+        )
+        self.confirm(request, confirmations.photo_visibility(report, public=public))
+        return self.current(request, report.pk)
+
+
+class ReportVisibilityApi(StaffApiView):
+    """Hide the report from the public altogether (abusive, a test, personal data), or show it again.
+    Its reporter's private link and the staff pages still show it."""
+
+    @extend_schema(
+        request=ReportVisibilityInputSerializer, responses={200: ReportStaffSerializer, 409: ConflictSerializer}
+    )
+    def post(self, request, pk: int):
+        report, role, agency = self.report_for(request, pk, Action.MODERATE)
+        serializer = ReportVisibilityInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = serializer.validated_data
+        moderation.report_visibility_set(
+            report_id=report.pk,
+            actor=request.user,
+            role=role,
+            actor_agency=agency,
+            expected_version=values["version"],
+            hidden=values["hidden"],
+            reason=values.get("reason", ""),
+            note=values.get("note", ""),
+        )
+        self.confirm(request, confirmations.visibility(report, hidden=values["hidden"]))
+        return self.current(request, report.pk)
+
+
+class ReportCoHandlersApi(StaffApiView):
+    """Copy the report to another agency (tembusan): it sees the report in its inbox and may reply."""
+
+    @extend_schema(request=CoHandlerInputSerializer, responses=ReportStaffSerializer)
+    def post(self, request, pk: int):
+        report, role, agency = self.report_for(request, pk, Action.CO_HANDLE)
+        serializer = CoHandlerInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        copied_to = serializer.validated_data["agency"]
+        cohandling.report_co_handler_add(
+            report_id=report.pk,
+            actor=request.user,
+            role=role,
+            actor_agency=agency,
+            agency=copied_to,
+            reason=serializer.validated_data.get("reason", ""),
+        )
+        self.confirm(request, confirmations.co_handling_added(report, copied_to))
+        return self.current(request, report.pk)
+
+
+class ReportCoHandlerApi(StaffApiView):
+    """Stop copying the report to an agency."""
+
+    @extend_schema(responses=ReportStaffSerializer)
+    def delete(self, request, pk: int, agency: str):
+        report, role, acting_for = self.report_for(request, pk, Action.CO_HANDLE)
+        copied_to = get_object_or_404(Agency, code=agency)
+        cohandling.report_co_handler_remove(
+            report_id=report.pk, actor=request.user, role=role, actor_agency=acting_for, agency=copied_to
+        )
+        self.confirm(request, confirmations.co_handling_ended(report, copied_to))
+        return self.current(request, report.pk)

@@ -3,8 +3,10 @@ from .categories import Category, CategoryQuestion, PublicHoliday, RoutingRule
 from .documents import ReportDocument
 from .reports import (
     OPEN_STATUSES,
+    HiddenReason,
     IdempotencyKey,
     Report,
+    ReportCoHandler,
     ReporterContact,
     ReportPhoto,
     ReportSupport,
@@ -18,10 +20,12 @@ __all__ = [
     "Blocklist",
     "Category",
     "CategoryQuestion",
+    "HiddenReason",
     "IdempotencyKey",
     "PublicHoliday",
     "RateCounter",
     "Report",
+    "ReportCoHandler",
     "ReportDocument",
     "ReportPhoto",
     "ReportSupport",

@@ -238,6 +238,15 @@ class RoutingRule(models.Model):
     asset_attribute = models.CharField(_("asset attribute"), max_length=60, blank=True)
     asset_value = models.CharField(_("asset attribute value"), max_length=100, blank=True)
     agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="+")
+    co_handlers = models.ManyToManyField(
+        Agency,
+        verbose_name=_("co-handling agencies"),
+        blank=True,
+        related_name="co_handling_rules",
+        help_text=_(
+            "Copied (tembusan) on every report this rule routes: they read it and may reply; the agency above leads it."
+        ),
+    )
     priority = models.SmallIntegerField(_("priority"), default=0)
     note = models.CharField(_("note"), max_length=200, blank=True)
     is_active = models.BooleanField(_("active"), default=True)

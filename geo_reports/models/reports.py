@@ -5,7 +5,7 @@ import uuid
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.indexes import GistIndex
-from django.db.models import Q
+from django.db.models import JSONField, Q, Value
 from django.db.models.lookups import In
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +35,13 @@ class Status(models.TextChoices):
 OPEN_STATUSES = frozenset({Status.SUBMITTED, Status.VERIFIED, Status.IN_PROGRESS, Status.REOPENED, Status.REFERRED})
 
 
+class HiddenReason(models.TextChoices):
+    ABUSIVE = "abusive", _("Abusive or offensive")
+    TEST = "test", _("A test, not a real report")
+    PERSONAL_DATA = "personal_data", _("Personal data that cannot be masked")
+    OTHER = "other", _("Another reason")
+
+
 class Channel(models.TextChoices):
     WEB = "web", _("Web")
     API = "api", _("API")
@@ -58,8 +65,40 @@ class Report(models.Model):
         srid=settings.LAPOR_SRID,
         help_text=_("Where the report is indexed and shown."),
     )
+    # What the public sees: the reporter's text with personal data masked (geo_reports.personal_data),
+    # or as staff redacted it. The reporter's own words, where they differ, are kept for staff in
+    # the *_original fields. Public outputs read these two and so cannot leak what was masked.
     description = models.TextField(_("description"), blank=True, max_length=4000)
     answers = models.JSONField(_("answers"), default=dict, blank=True)
+    description_original = models.TextField(
+        _("description as written"),
+        blank=True,
+        max_length=4000,
+        db_default="",
+        help_text=_("Staff only: the reporter's text, when the public description differs from it."),
+    )
+    answers_original = models.JSONField(
+        _("answers as written"),
+        default=dict,
+        blank=True,
+        db_default=Value({}, JSONField()),
+        help_text=_("Staff only: the answers whose public version differs, as the reporter wrote them."),
+    )
+    needs_review = models.BooleanField(
+        _("needs review"),
+        default=False,
+        db_default=False,
+        help_text=_("Personal data was found and masked in public; staff have not yet looked at it."),
+    )
+    is_hidden = models.BooleanField(
+        _("hidden from the public"),
+        default=False,
+        db_default=False,
+        help_text=_("Hidden by staff: on no public list, map, count, feed or interface."),
+    )
+    hidden_reason = models.CharField(
+        _("why hidden"), max_length=16, choices=HiddenReason.choices, blank=True, db_default=""
+    )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.API)
 
@@ -152,6 +191,43 @@ class Report(models.Model):
     def __str__(self):
         return f"{self.tracking_code} ({self.category.code})"
 
+    @property
+    def staff_description(self) -> str:
+        """The description as the reporter wrote it (what staff read)."""
+        return self.description_original or self.description
+
+    @property
+    def staff_answers(self) -> dict:
+        """The answers as the reporter wrote them (what staff read)."""
+        return {**self.answers, **self.answers_original}
+
+    @property
+    def public_text_differs(self) -> bool:
+        return bool(self.description_original or self.answers_original)
+
+
+class ReportCoHandler(models.Model):
+    """Another agency copied on a report (tembusan): it reads the report and may reply and note, while
+    the report's own agency leads it and alone changes its status and deadline."""
+
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="co_handlers")
+    agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="+")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("added by"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    reason = models.CharField(_("why"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("since"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("co-handling agency")
+        verbose_name_plural = _("co-handling agencies")
+        ordering = ["created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["report", "agency"], name="cohandler_once_per_agency")]
+        indexes = [models.Index(fields=["agency", "report"], name="cohandler_agency_idx")]
+
+    def __str__(self):
+        return f"{self.report_id} + {self.agency_id}"
+
 
 class ReporterContact(models.Model):
     """Who reported: never part of any public output. Kept apart from Report so that no public
@@ -198,10 +274,13 @@ class ReportUpdate(models.Model):
         ASSIGNED = "assigned", _("Assigned")
         RATED = "rated", _("Rated")
         DOCUMENTS = "documents", _("Documents attached")
+        CO_HANDLING_ADDED = "co_handling_added", _("Another agency co-handles it")
+        CO_HANDLING_ENDED = "co_handling_ended", _("An agency no longer co-handles it")
+        MODERATED = "moderated", _("Moderated")
 
     report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="updates")
     created_at = models.DateTimeField(_("time"), default=timezone.now)
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("actor"), on_delete=models.PROTECT, null=True, blank=True
     )
@@ -223,6 +302,11 @@ class ReportUpdate(models.Model):
 
     def __str__(self):
         return f"{self.report_id} {self.kind} {self.new_status}"
+
+    @property
+    def staff_message(self) -> str:
+        """The message as its writer wrote it: a reporter's message may be masked in public."""
+        return self.data.get("message_original") or self.message
 
     @property
     def localized_explanation(self) -> str:

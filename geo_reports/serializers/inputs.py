@@ -19,8 +19,9 @@ from districts.serializers import GeoJSONGeometryField, LatitudeField, Longitude
 
 from .. import documents, photos
 from ..filters import StatusError, statuses_of
-from ..models import Category, CategoryQuestion, Status
+from ..models import Category, CategoryQuestion, HiddenReason, Status
 from ..selectors import category_by_code
+from ..workflow import OPEN_STATUSES
 
 PHONE = re.compile(r"^\+?[0-9][0-9 \-]{6,18}[0-9]$")
 # Nomor Objek Pajak: 18 digits, written PP.KK.CCC.DDD.BBB-NNNN.J (province, city, kecamatan, desa, block,
@@ -261,6 +262,9 @@ class TransitionInputSerializer(serializers.Serializer):
     message = serializers.CharField(required=False, allow_blank=True, max_length=4000)
     duplicate_of = serializers.CharField(required=False, allow_blank=True, max_length=20)
     agency = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    category = CategoryField(
+        required=False, help_text="Referral only: the category the receiving agency files the report under."
+    )
     photo = serializers.FileField(required=False, allow_empty_file=True, help_text="An after-photo (resolve).")
 
     def validate_message(self, value):
@@ -316,16 +320,25 @@ class NearbyQuerySerializer(serializers.Serializer):
         },
     )
     limit = serializers.IntegerField(default=50, min_value=1, max_value=200)
+    mine = serializers.BooleanField(default=False, help_text="Only the tickets assigned to me.")
 
 
 class InboxQuerySerializer(serializers.Serializer):
-    """The staff inbox's parameters (the API's and the page's): which statuses, overdue or not, in
-    which order, and which of my agencies. `context["user"]` is the reader."""
+    """The staff inbox's parameters (the API's and the page's): which statuses, overdue or not, waiting
+    for a review of personal data or not, in which order, and which of my agencies. `context["user"]`
+    is the reader."""
 
     status = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="Statuses or status groups, comma-separated"
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Statuses or status groups, comma-separated; `finished` for closed work, `all` for every "
+        "status; by default the work still open.",
     )
     overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
+    needs_review = serializers.BooleanField(
+        required=False, allow_null=True, default=None, help_text="Reports whose masked personal data awaits a review"
+    )
     order = serializers.ChoiceField(choices=["deadline", "newest"], default="deadline")
     agency = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=40, help_text="One of my agencies (code)"
@@ -333,12 +346,24 @@ class InboxQuerySerializer(serializers.Serializer):
 
     @staticmethod
     def defaults_for(user) -> dict:
-        """The values with no parameter given: every status, any deadline, soonest first, all my agencies."""
-        return {"status": [], "overdue": None, "order": "deadline", "agencies": staff_agencies(user)}
+        """The values with no parameter given: open work, any deadline, soonest first, all my agencies."""
+        return {
+            "status": sorted(OPEN_STATUSES),
+            "overdue": None,
+            "needs_review": None,
+            "order": "deadline",
+            "agencies": staff_agencies(user),
+        }
 
     def validate_status(self, value) -> list[str]:
+        """The statuses asked for; [] for every status."""
+        value = value.strip()
+        if value == "all":
+            return []
+        if value == "finished":
+            return sorted(set(Status.values) - OPEN_STATUSES)
         try:
-            return sorted(statuses_of(value)) if value else []
+            return sorted(statuses_of(value)) if value else sorted(OPEN_STATUSES)
         except StatusError as exc:
             raise serializers.ValidationError(str(exc.message)) from exc
 
@@ -354,3 +379,60 @@ class InboxQuerySerializer(serializers.Serializer):
             agencies = [chosen]
         attrs["agencies"] = agencies
         return attrs
+
+
+class PublicTextInputSerializer(serializers.Serializer):
+    """Staff's redaction of what the public reads; the reporter's words stay for staff."""
+
+    version = serializers.IntegerField(min_value=1)
+    description = serializers.CharField(allow_blank=True, max_length=4000)
+    answers = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, max_length=2000),
+        required=False,
+        help_text="Answers to the category's public text questions, by question code.",
+    )
+    reason = serializers.CharField(max_length=300, help_text="Why the public text changes (staff only).")
+
+    def validate_description(self, value):
+        return clean_text(value, _("The description"))
+
+    def validate_answers(self, value):
+        return {code: clean_text(text, _("The answer")) for code, text in value.items()}
+
+    def validate_reason(self, value):
+        return clean_text(value, _("The reason"))
+
+
+class ReviewInputSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1)
+    publish = serializers.BooleanField(
+        help_text="true: publish the text as the reporter wrote it; false: keep the personal data masked."
+    )
+
+
+class PhotoVisibilityInputSerializer(serializers.Serializer):
+    public = serializers.BooleanField()
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=300, help_text="Why it is hidden.")
+
+    def validate_reason(self, value):
+        return clean_text(value, _("The reason"))
+
+
+class ReportVisibilityInputSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1)
+    hidden = serializers.BooleanField()
+    reason = serializers.ChoiceField(choices=HiddenReason.choices, required=False, allow_blank=True)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=500, help_text="Staff only.")
+
+    def validate_note(self, value):
+        return clean_text(value, _("The note"))
+
+
+class CoHandlerInputSerializer(serializers.Serializer):
+    agency = serializers.SlugRelatedField(
+        slug_field="code", queryset=Agency.objects.filter(is_active=True), help_text="The agency's code."
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=300)
+
+    def validate_reason(self, value):
+        return clean_text(value, _("The reason"))

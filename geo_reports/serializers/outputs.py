@@ -15,8 +15,9 @@ from districts.selectors import asset_near
 from districts.serializers import AgencyBriefSerializer, AreaBriefSerializer, geojson_geometry_schema
 
 from ..models import Category, CategoryQuestion, Report, ReportDocument, ReportPhoto, ReportUpdate, Status
+from ..personal_data import reporter_notice
 from ..routing import FLAGS, REASONS
-from ..selectors import report_answers
+from ..selectors import report_answers, report_co_handler_list
 from ..workflow import OPEN_STATUSES
 
 ANSWER_VALUE = {
@@ -48,7 +49,9 @@ class CategoryQuestionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CategoryQuestion
-        fields = ("code", "order", "datatype", "required", "label", "help", "values")
+        fields = (
+            "code", "order", "datatype", "required", "visibility", "min_value", "max_value", "label", "help", "values",
+        )  # fmt: skip
 
     def get_label(self, question) -> str:
         return question.localized("label")
@@ -289,16 +292,19 @@ class ReportFeatureSerializer(GeoFeatureModelSerializer):
     location = serializers.SerializerMethodField()
     overdue = serializers.SerializerMethodField()
     photos = PhotoSerializer(many=True, read_only=True)
+    co_handling_agencies = serializers.SerializerMethodField(
+        help_text="Other agencies copied on the report (tembusan); `agency` leads it."
+    )
 
     class Meta:
         model = Report
         geo_field = "geometry"
         id_field = "id"
         fields = (
-            "id", "tracking_code", "status", "status_label", "is_open", "category", "agency", "areas",
-            "asset", "routing", "description", "answers", "support_count", "location", "photos",
-            "acknowledge_due", "resolve_due", "overdue", "first_response_at", "resolved_at", "closed_at",
-            "created_at", "updated_at", "version",
+            "id", "tracking_code", "status", "status_label", "is_open", "category", "agency",
+            "co_handling_agencies", "areas", "asset", "routing", "description", "answers", "support_count",
+            "location", "photos", "acknowledge_due", "resolve_due", "overdue", "first_response_at",
+            "resolved_at", "closed_at", "created_at", "updated_at", "version",
         )  # fmt: skip
 
     def to_representation(self, instance):
@@ -309,6 +315,10 @@ class ReportFeatureSerializer(GeoFeatureModelSerializer):
 
     def get_is_open(self, report) -> bool:
         return report.status in OPEN_STATUSES
+
+    @extend_schema_field(AgencyBriefSerializer(many=True))
+    def get_co_handling_agencies(self, report):
+        return AgencyBriefSerializer([c.agency for c in report_co_handler_list(report)], many=True).data
 
     @extend_schema_field(ANSWERS)
     def get_answers(self, report):
@@ -376,9 +386,15 @@ class ReportCreatedSerializer(ReportDetailSerializer):
     duplicates = serializers.SerializerMethodField()
     reporter_token = serializers.SerializerMethodField()
     documents = serializers.SerializerMethodField()
+    notice = serializers.SerializerMethodField(
+        help_text="A sentence for the reporter when personal data was hidden from the public version (else null)."
+    )
 
     class Meta(ReportDetailSerializer.Meta):
-        fields = (*ReportDetailSerializer.Meta.fields, "duplicates", "reporter_token", "documents")
+        fields = (*ReportDetailSerializer.Meta.fields, "duplicates", "reporter_token", "documents", "notice")
+
+    def get_notice(self, report) -> str | None:
+        return reporter_notice(report) if self.context.get("reporter_token") else None
 
     @extend_schema_field(DuplicateCandidateSerializer(many=True))
     def get_duplicates(self, report):

@@ -4,7 +4,12 @@ every timeline entry with who made it, documents, assignee)."""
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .outputs import ANSWERS, DocumentSerializer, ReportFeatureSerializer, TimelineEntrySerializer
+from districts.selectors import staff_display_name
+from districts.serializers import AgencyBriefSerializer
+
+from ..models import HiddenReason, ReportCoHandler
+from ..selectors import report_answers, report_co_handler_list
+from .outputs import ANSWERS, DocumentSerializer, PhotoSerializer, ReportFeatureSerializer, TimelineEntrySerializer
 
 
 class ContactSerializer(serializers.Serializer):
@@ -27,6 +32,11 @@ class DocumentNoteSerializer(serializers.Serializer):
     sha256 = serializers.CharField()
 
 
+class CategoryChangeSerializer(serializers.Serializer):
+    before = serializers.CharField()
+    after = serializers.CharField()
+
+
 class TimelineDataSerializer(serializers.Serializer):
     """The facts a timeline entry keeps, by kind: the routing sentence (received, re-routed,
     referred), the original of a duplicate, the agencies of a referral, a re-route's before and after,
@@ -42,38 +52,92 @@ class TimelineDataSerializer(serializers.Serializer):
     assignee = serializers.CharField(required=False, allow_null=True)
     rating = serializers.IntegerField(required=False)
     documents = DocumentNoteSerializer(many=True, required=False)
+    masked = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="Kinds of personal data masked in public."
+    )
+    message_original = serializers.CharField(required=False, help_text="A reporter's message before masking.")
+    action = serializers.CharField(required=False, help_text="What a moderation did.")
+    reason = serializers.CharField(required=False, allow_blank=True)
+    photo = serializers.CharField(required=False, help_text="The photo a moderation was about.")
+    category = CategoryChangeSerializer(required=False)
 
     def to_representation(self, data):
         return {key: value for key, value in super().to_representation(data).items() if key in data}
 
 
 class StaffTimelineEntrySerializer(TimelineEntrySerializer):
-    """Staff see every entry, internal notes included, and who made it."""
+    """Staff see every entry, internal notes included, who made it, and a reporter's message as they
+    wrote it."""
 
     actor = serializers.CharField(source="actor.get_username", default=None, allow_null=True)
+    actor_name = serializers.SerializerMethodField(help_text="The actor as staff pages name them.")
+    message = serializers.CharField(source="staff_message")
     data = TimelineDataSerializer(read_only=True)
 
     class Meta(TimelineEntrySerializer.Meta):
-        fields = (*TimelineEntrySerializer.Meta.fields, "actor", "is_internal", "data")
+        fields = (*TimelineEntrySerializer.Meta.fields, "actor", "actor_name", "is_internal", "data")
+
+    def get_actor_name(self, update) -> str | None:
+        return staff_display_name(update.actor) if update.actor_id else None
+
+
+class StaffPhotoSerializer(PhotoSerializer):
+    """Staff see hidden photos too, marked."""
+
+    id = serializers.UUIDField(source="uuid")
+
+    class Meta(PhotoSerializer.Meta):
+        fields = ("id", *PhotoSerializer.Meta.fields, "is_public")
+
+
+class CoHandlerSerializer(serializers.ModelSerializer):
+    agency = AgencyBriefSerializer()
+
+    class Meta:
+        model = ReportCoHandler
+        fields = ("agency", "reason", "created_at")
 
 
 class ReportStaffSerializer(ReportFeatureSerializer):
-    """Staff see every answer, staff-only ones included."""
+    """Staff see the reporter's own words (`description`, `answers`, staff-only answers included) beside
+    what the public reads (`public_description`, `public_answers`), every photo, who is assigned, and
+    the co-handling agencies."""
 
     contact = ContactSerializer(read_only=True, allow_null=True)
+    description = serializers.CharField(source="staff_description")
+    public_description = serializers.CharField(source="description")
+    public_answers = serializers.SerializerMethodField()
+    needs_review = serializers.BooleanField()
+    is_hidden = serializers.BooleanField()
+    hidden_reason = serializers.ChoiceField(choices=HiddenReason.choices, allow_blank=True)
     assigned_to = serializers.CharField(source="assigned_to.get_username", default=None, allow_null=True)
+    assigned_to_name = serializers.SerializerMethodField(help_text="The assignee as staff pages name them.")
+    photos = StaffPhotoSerializer(many=True, read_only=True)
+    co_handlers = serializers.SerializerMethodField()
     timeline = serializers.SerializerMethodField()
     documents = DocumentSerializer(many=True, read_only=True)
 
     class Meta(ReportFeatureSerializer.Meta):
         fields = (
-            *ReportFeatureSerializer.Meta.fields, "contact", "assigned_to", "channel", "rating", "documents",
-            "timeline",
+            *ReportFeatureSerializer.Meta.fields, "public_description", "public_answers", "needs_review",
+            "is_hidden", "hidden_reason", "contact", "assigned_to", "assigned_to_name", "co_handlers", "channel",
+            "rating", "documents", "timeline",
         )  # fmt: skip
 
     @extend_schema_field(ANSWERS)
     def get_answers(self, report):
-        return report.answers
+        return report_answers(report, private=True, staff=True)
+
+    @extend_schema_field(ANSWERS)
+    def get_public_answers(self, report):
+        return report_answers(report, private=False)
+
+    def get_assigned_to_name(self, report) -> str | None:
+        return staff_display_name(report.assigned_to, agency=report.agency) if report.assigned_to_id else None
+
+    @extend_schema_field(CoHandlerSerializer(many=True))
+    def get_co_handlers(self, report):
+        return CoHandlerSerializer(report_co_handler_list(report), many=True).data
 
     @extend_schema_field(StaffTimelineEntrySerializer(many=True))
     def get_timeline(self, report):
@@ -103,6 +167,7 @@ class NearbyTicketCategorySerializer(serializers.Serializer):
 
 class NearbyTicketSerializer(serializers.Serializer):
     id = serializers.IntegerField()
+    assigned_to_me = serializers.BooleanField()
     tracking_code = serializers.CharField()
     status = serializers.CharField()
     category = NearbyTicketCategorySerializer()
@@ -113,6 +178,9 @@ class NearbyTicketSerializer(serializers.Serializer):
     overdue = serializers.BooleanField()
     version = serializers.IntegerField()
     agency = serializers.CharField(allow_null=True)
+    thumbnails = serializers.ListField(
+        child=serializers.CharField(), help_text="Thumbnails of the reporter's photos (at most 3), site-relative."
+    )
 
 
 class NearbyTicketsSerializer(serializers.Serializer):

@@ -14,13 +14,15 @@ import shapely
 from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.db import transaction
+from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from districts.models import Agency, Area, Asset, AssetLayer
 from districts.services.geometry import to_shapely
 from districts.services.reference import SyncResult
 
-from ..models import Category, CategoryQuestion, PublicHoliday, Report, RoutingRule, Status
+from ..models import Category, CategoryQuestion, PublicHoliday, Report, ReportUpdate, RoutingRule, Status
 from ..models.reports import Channel
 from ..workflow import TransitionError
 from .handling import report_comment, report_transition
@@ -157,6 +159,7 @@ def demo_reports_load(*, count: int = 120) -> int:
     """Make demo reports until `count` exist; the same ones each time (deterministic)."""
     existing = Report.objects.filter(channel=Channel.DEMO).count()
     if existing >= count:
+        _demo_updated_at_from_timeline()  # demo reports loaded before it was set so get it too
         return 0
     rng = random.Random(DEMO_SEED)
     # Public complaints only: service requests (permits, taxes) are private and come with documents.
@@ -234,4 +237,13 @@ def demo_reports_load(*, count: int = 120) -> int:
                 at=moment + (now - moment) * 0.5,
             )
         created += 1
+    _demo_updated_at_from_timeline()
     return created
+
+
+def _demo_updated_at_from_timeline() -> None:
+    """Each demo report was last updated by its last timeline entry. `updated_at` is auto_now, so the
+    steps above, written now with back-dated entries, all left it at the time the demo was loaded;
+    a queryset update sets it without auto_now."""
+    last_entry = ReportUpdate.objects.filter(report=OuterRef("pk")).order_by("-created_at").values("created_at")[:1]
+    Report.objects.filter(channel=Channel.DEMO).update(updated_at=Coalesce(Subquery(last_entry), F("created_at")))

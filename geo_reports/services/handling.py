@@ -14,10 +14,19 @@ from districts.models import Agency, Membership
 
 from .. import events
 from ..models import AuditEntry, Category, Report, ReportUpdate, Status
+from ..personal_data import mask
 from ..photos import ProcessedPhoto
 from ..routing import RoutingDecision, explain, route
 from ..workflow import TransitionError, check_transition
 from .base import STAFF_ROLES, Role, deadlines_set, decision_apply, photo_store, report_locked
+
+
+def masked_message(message: str) -> tuple[str, dict]:
+    """A reporter's message for the public timeline, and the data that keeps its original for staff."""
+    result = mask(message)
+    if not result.found:
+        return message, {}
+    return result.text, {"message_original": message, "masked": list(result.kinds)}
 
 
 def _snapshot(report: Report) -> dict:
@@ -31,7 +40,7 @@ def _snapshot(report: Report) -> dict:
     }
 
 
-def _audit(report: Report, actor, role: str, action: str, before: dict, **extra) -> None:
+def audit_record(report: Report, actor, role: str, action: str, before: dict, **extra) -> None:
     """Staff actions only: citizens and the system leave the timeline, not the audit log."""
     if role not in STAFF_ROLES:
         return
@@ -52,9 +61,12 @@ def report_transition(
     message: str = "",
     duplicate_of: Report | None = None,
     refer_to: Agency | None = None,
+    category: Category | None = None,
     photo: ProcessedPhoto | None = None,
     at: dt.datetime | None = None,
 ) -> Report:
+    """Move the report to `new_status`. A referral goes to `refer_to`, under `category` when the
+    receiving agency files it under another one (its deadlines then follow that category)."""
     report = report_locked(report_id, expected_version)
     check_transition(report.status, new_status, by_reporter=role == Role.REPORTER, by_system=role == Role.SYSTEM)
     before = _snapshot(report)
@@ -75,8 +87,28 @@ def report_transition(
             raise TransitionError(_("Choose the agency to refer the report to."), "agency_required", "agency")
         if refer_to.pk == report.agency_id:
             raise TransitionError(_("The report is already with this agency."), "same_agency", "agency")
+        if category is not None and category.pk != report.category_id:
+            if report.geometry.geom_type not in category.geometry_kinds:
+                raise TransitionError(
+                    _("The category %(category)s does not take this kind of location.") % {"category": category.label},
+                    "geometry_type_not_allowed",
+                    "category",
+                )
+            data["category"] = {"before": report.category.code, "after": category.code}
+            report.category = category
+            deadlines_set(report)
+            if report.asset_id and report.asset.layer_id != category.asset_layer_id:
+                # The asset belongs to the old category's layer: it no longer explains where the report is.
+                report.asset, report.asset_distance_m = None, None
         data.update(_refer(report, refer_to))
+    elif category is not None and category.pk != report.category_id:
+        raise TransitionError(
+            _("Change the category with a referral, or by routing the report again."), "category_not_here", "category"
+        )
 
+    if role == Role.REPORTER:  # a reporter's words reach the public timeline: personal data masked first
+        message, kept = masked_message(message)
+        data.update(kept)
     now = at or timezone.now()
     old_status = report.status
     report.status = new_status
@@ -104,7 +136,7 @@ def report_transition(
     )
     if photo is not None:
         photo_store(report, photo, update=update)
-    _audit(report, actor, role, f"status:{new_status}", before, message=update.message)
+    audit_record(report, actor, role, f"status:{new_status}", before, message=update.message)
     events.report_updated.send(sender=__name__, update=update)
     return report
 
@@ -187,7 +219,7 @@ def report_reroute(
             "explanation_en": decision.explanation_en,
         },
     )
-    _audit(report, actor, role, "reroute", audit_before)
+    audit_record(report, actor, role, "reroute", audit_before)
     return report
 
 
@@ -220,7 +252,7 @@ def report_comment(
         is_internal=internal,
         created_at=now,
     )
-    _audit(report, actor, role, "note" if internal else "reply", before, message=update.message)
+    audit_record(report, actor, role, "note" if internal else "reply", before, message=update.message)
     events.report_updated.send(sender=__name__, update=update)
     return update
 
@@ -251,5 +283,6 @@ def report_assign(
         is_internal=True,  # a person's name stays inside the agency
         data={"assignee": assignee.get_username() if assignee else None},
     )
-    _audit(report, actor, role, "assign", before)
+    audit_record(report, actor, role, "assign", before)
+    events.report_assigned.send(sender=__name__, report=report, assignee=assignee, actor=actor)
     return report

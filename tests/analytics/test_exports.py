@@ -7,6 +7,7 @@ import json
 
 import pytest
 import shapely
+from django.contrib.gis.gdal import DataSource
 
 from geo_reports.models import Report
 from tests.places import far_from_layer
@@ -71,7 +72,10 @@ def test_the_geojson_export_is_rfc_7946_with_every_public_field(api, two_reports
     assert props["desa"] == "Temas" and props["desa_code"] == stored.desa.code and props["kecamatan"] == "Batu"
     assert props["description"] == f"{MARKER} lampu"
     assert props["routing"] == stored.routing_explanation
-    assert props["created_at"].startswith(stored.created_at.astimezone(dt.UTC).isoformat()[:19])
+    # Times in WIB with the offset, as every page shows them: the same instants as stored.
+    for name in ("created_at", "resolve_due"):
+        assert props[name].endswith("+07:00"), name
+        assert dt.datetime.fromisoformat(props[name]) == getattr(stored, name)
     assert {"support_count", "resolve_due", "first_response_at", "resolved_at", "closed_at", "asset"} <= set(props)
     assert "reporter" not in props and "assigned_to" not in props
     for secret in (SECRET_NAME, SECRET_PHONE, SECRET_EMAIL):
@@ -120,6 +124,7 @@ def test_the_csv_export(api, staff_users, two_reports):
     assert float(row["lat"]) == pytest.approx(stored.location.y, abs=1e-7)
     assert shapely.from_wkt(row["wkt"]).equals_exact(shapely.Point(stored.geometry.x, stored.geometry.y), 1e-7)
     assert row["agency"] == "dishub" and row["category"] == "pju-mati"
+    assert row["created_at"].endswith("+07:00") and dt.datetime.fromisoformat(row["created_at"]) == stored.created_at
     assert "reporter_name" not in row
     # A description that a spreadsheet would run as a formula is written as text.
     assert by_code[waste["tracking_code"]]["description"].startswith("'=HYPERLINK")
@@ -137,3 +142,60 @@ def test_the_csv_export(api, staff_users, two_reports):
 
 def test_unknown_formats_are_404(api):
     assert api.get("/api/reports/export.xml").status_code == 404
+
+
+def _geopackage(api, tmp_path, headers=None, **params):
+    response = api.get("/api/reports/export.gpkg", params={"q": MARKER, **params}, headers=headers or {})
+    assert response.status_code == 200, response.text[:300]
+    assert response.headers["Content-Type"] == "application/geopackage+sqlite3"
+    assert response.headers["Content-Disposition"].startswith('attachment; filename="lapor-batu-reports-')
+    assert response.headers["Content-Disposition"].endswith('.gpkg"')
+    path = tmp_path / f"export-{len(list(tmp_path.iterdir()))}.gpkg"
+    path.write_bytes(response.content)
+    return response, DataSource(str(path))
+
+
+def test_the_geopackage_export_holds_the_geojson_exports_features_and_fields(api, two_reports, tmp_path):
+    light, waste = two_reports
+    response, source = _geopackage(api, tmp_path)
+    assert "public" in response.headers["Cache-Control"]
+    assert len(source) == 1
+    layer = source[0]
+    assert layer.name == "reports"
+    assert layer.srs.srid == 4326
+    _, geojson = _geojson(api)
+    assert layer.num_feat == len(geojson["features"])
+    exported = {feature["properties"]["tracking_code"]: feature for feature in geojson["features"]}
+    assert set(layer.fields) == set(next(iter(exported.values()))["properties"])  # the same fields
+    by_code = {feature.get("tracking_code"): feature for feature in layer}
+    assert set(by_code) == set(exported) >= {light["tracking_code"], waste["tracking_code"]}
+    feature = by_code[light["tracking_code"]]
+    stored = Report.objects.get(pk=light["id"])
+    assert feature.fid == stored.pk  # the report's id
+    assert feature.get("agency") == "dishub" and feature.get("support_count") == 0
+    assert feature.get("created_at") == exported[light["tracking_code"]]["properties"]["created_at"]
+    assert feature.get("created_at").endswith("+07:00")
+    assert dt.datetime.fromisoformat(feature.get("created_at")) == stored.created_at
+    assert feature.geom.coords == pytest.approx((stored.geometry.x, stored.geometry.y), abs=1e-7)
+    for secret in (SECRET_NAME, SECRET_PHONE, SECRET_EMAIL):
+        assert secret.encode() not in response.content
+
+
+def test_the_geopackage_export_takes_the_filters_and_the_private_fields_by_permission(
+    api, staff_users, two_reports, tmp_path
+):
+    light, waste = two_reports
+    _, only_waste = _geopackage(api, tmp_path, category="sampah")
+    assert waste["tracking_code"] in {feature.get("tracking_code") for feature in only_waste[0]}
+    assert light["tracking_code"] not in {feature.get("tracking_code") for feature in only_waste[0]}
+
+    response, planner = _geopackage(api, tmp_path, headers={"Authorization": f"Token {staff_users['planner-test']}"})
+    assert "no-store" in response.headers["Cache-Control"]
+    layer = planner[0]
+    assert {"reporter_name", "reporter_phone", "reporter_email", "assigned_to"} <= set(layer.fields)
+    row = next(feature for feature in layer if feature.get("tracking_code") == light["tracking_code"])
+    assert (row.get("reporter_name"), row.get("reporter_phone"), row.get("reporter_email")) == (
+        SECRET_NAME,
+        SECRET_PHONE,
+        SECRET_EMAIL,
+    )

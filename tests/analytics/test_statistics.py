@@ -4,6 +4,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 
 from analytics.statistics import asset_hotspots, report_clusters, report_statistics
 from geo_reports.models import Category, Report, Status
@@ -69,6 +70,8 @@ def test_per_agency_figures_match_the_hand_computed_ones(march_2020):
             "median_first_response_hours": 3.0,  # of 2, 4, 6, 1
             "median_resolution_hours": 100.0,  # of 10, 100, 300
             "on_time_share": 0.667,  # r1 and r2 of the three
+            # Wilson, z = 1.96: (2/3 + z²/6 - z·√(2/27 + z²/36)) / (1 + z²/3) = (1.30693 - 0.83337) / 2.28053
+            "on_time_lower_bound": 0.208,
             "reopened_share": 0.2,  # r5 of five
             "average_rating": 3.0,  # 4 and 2
             "rated": 2,
@@ -79,6 +82,9 @@ def test_per_agency_figures_match_the_hand_computed_ones(march_2020):
 def test_figures_by_month_desa_and_category(march_2020):
     by_month = report_statistics(reports=march_2020, group="month")
     assert [(r["key"], r["received"], r["resolved"]) for r in by_month] == [("2020-03", 5, 3)]
+    for language, month in (("id", "Maret 2020"), ("en", "March 2020")):  # months in words, for people
+        with translation.override(language):
+            assert report_statistics(reports=march_2020, group="month")[0]["label"] == month
     by_category = report_statistics(reports=march_2020, group="category")
     assert [(r["key"], r["label"]) for r in by_category] == [("pju-mati", "Lampu PJU mati")]
     by_desa = report_statistics(reports=march_2020, group="desa")

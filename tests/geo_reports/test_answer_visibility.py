@@ -51,9 +51,10 @@ def test_a_staff_only_answer_reaches_staff_and_the_reporter_and_no_one_else(api,
     page = api.get(f"/laporan/{code}/").text
     assert "Nomor pelanggan PDAM" not in page and "Seberapa deras airnya?" in page
 
-    assert api.get(f"/api/reports/track/{code}/", params={"t": token}).json()["properties"]["answers"][
-        "customer_number"
-    ] == CUSTOMER
+    assert (
+        api.get(f"/api/reports/track/{code}/", params={"t": token}).json()["properties"]["answers"]["customer_number"]
+        == CUSTOMER
+    )
     assert CUSTOMER in api.get(f"/laporan/{code}/", params={"t": token}).text
     staff = api.get(f"/api/staff/reports/{report['id']}/", headers={"Authorization": f"Token {staff_token}"})
     assert staff.json()["properties"]["answers"]["customer_number"] == CUSTOMER

@@ -24,6 +24,8 @@ ALL = {
     "reply",
     "note",
     "reroute",
+    "moderate",
+    "co_handle",
 }
 # Written out from the issue, independently of geo_reports.policy.
 ALLOWED = {
@@ -31,7 +33,7 @@ ALLOWED = {
     "planner-test": {"read_private"},
     "dishub-operator": ALL,
     "dishub-supervisor": ALL,
-    "dishub-crew": {"read_private", "start", "resolve", "reply", "note"},
+    "dishub-crew": {"read_private", "start", "resolve", "reply", "note"},  # neither moderates nor copies
     "dlh-operator": set(),  # another agency's report
     None: set(),  # not signed in
 }
@@ -88,6 +90,10 @@ def attempt(api, action: str, report: dict, headers: dict, admin: dict) -> httpx
         )
     if action == "reroute":
         return api.post(f"{base}/reroute/", json={"version": 1, "category": "lalu-lintas"}, headers=headers)
+    if action == "moderate":
+        return api.post(f"{base}/visibility/", json={"version": 1, "hidden": True, "reason": "test"}, headers=headers)
+    if action == "co_handle":
+        return api.post(f"{base}/co-handlers/", json={"agency": "pln", "reason": "Tiang PLN"}, headers=headers)
     raise AssertionError(action)
 
 

@@ -60,7 +60,9 @@ def test_a_road_is_named_once_in_the_tile_holding_its_middle():
     assert "road_label" not in layers_at(village.geom.interpolate_normalized(0.5), 16) or not any(
         row["class"] == "village" for row in layers_at(village.geom.interpolate_normalized(0.5), 16)["road_label"]
     )
-    assert any(row["class"] == "village" for row in layers_at(village.geom.interpolate_normalized(0.5), 17)["road_label"])
+    assert any(
+        row["class"] == "village" for row in layers_at(village.geom.interpolate_normalized(0.5), 17)["road_label"]
+    )
 
 
 def test_a_desa_is_named_once_at_its_label_point():
@@ -129,7 +131,11 @@ def test_the_staff_basemap_needs_a_signed_in_staff_member(server, staff_users):
         client.get("/masuk/")
         signed_in = client.post(
             "/masuk/",
-            data={"username": "dishub-crew", "password": STAFF_PASSWORD, "csrfmiddlewaretoken": client.cookies["csrftoken"]},
+            data={
+                "username": "dishub-crew",
+                "password": STAFF_PASSWORD,
+                "csrfmiddlewaretoken": client.cookies["csrftoken"],
+            },
             headers={"Referer": server + "/masuk/"},
         )
         assert signed_in.status_code == 302

@@ -13,6 +13,7 @@ from django.db import connection
 
 from districts.models import Area
 from geo_reports.models import Category, Report
+from geo_reports.selectors import report_public
 from geo_reports.services.bulk import reports_generate
 from geo_reports.workflow import MAP_GROUPS
 from maps import tiles
@@ -28,13 +29,11 @@ EXPECTED_CELLS = f"""
 SELECT z, floor((ST_X(g) + {HALF}) / ({2 * HALF} / 2 ^ (z + {CELL_ZOOM_OFFSET})))::int AS cx,
        floor(({HALF} - ST_Y(g)) / ({2 * HALF} / 2 ^ (z + {CELL_ZOOM_OFFSET})))::int AS cy,
        category_id, status, count(*)
-FROM (SELECT ST_Transform(location, 3857) AS g, category_id, status FROM geo_reports_report) r,
+FROM (SELECT ST_Transform(location, 3857) AS g, category_id, status FROM geo_reports_report WHERE NOT is_hidden) r,
      generate_series({MAP_CELL_ZOOMS.start}, {MAP_CELL_ZOOMS[-1]}) z
 GROUP BY 1, 2, 3, 4, 5
 """
-KEPT_CELLS = (
-    "SELECT z, cx, cy, category_id, status, sum(n) FROM maps_mapcell GROUP BY 1, 2, 3, 4, 5 HAVING sum(n) <> 0"
-)
+KEPT_CELLS = "SELECT z, cx, cy, category_id, status, sum(n) FROM maps_mapcell GROUP BY 1, 2, 3, 4, 5 HAVING sum(n) <> 0"
 
 
 def _rows(sql: str) -> dict:
@@ -86,7 +85,7 @@ def _bare_reports(count: int, around: Point, category: Category, status: str = "
 
 
 def _public_reports():
-    return Report.objects.filter(category__is_public=True)
+    return report_public()
 
 
 ALL_STATUSES = tiles.CellScope(statuses=sorted(status for group in MAP_GROUPS.values() for status in group))
@@ -106,6 +105,12 @@ def test_kept_counts_follow_inserts_changes_and_deletes_and_survive_merging():
     moved.location = moved.geometry = Point(moved.location.x + 0.03, moved.location.y, srid=settings.LAPOR_SRID)
     moved.save()
     Report.objects.filter(pk=bare[16].pk).update(support_count=3)  # not a map change: nothing added
+    _assert_kept_counts_match_reports()
+
+    # Reports staff hide from the public leave the counts, and come back when shown again.
+    Report.objects.filter(pk__in=[r.pk for r in bare[:12]]).update(is_hidden=True)
+    _assert_kept_counts_match_reports()
+    Report.objects.filter(pk__in=[r.pk for r in bare[:3]]).update(is_hidden=False, status="verified")
     _assert_kept_counts_match_reports()
 
     Report.objects.filter(pk__in=[r.pk for r in bare[20:]]).delete()

@@ -1,34 +1,61 @@
-/* Staff pages: a report's working page (status, replies, notes, assignment, re-routing) and the
-   field crew's nearest tickets. Every change goes through the staff API with the session's CSRF token;
-   the server decides what is allowed. */
+/* Staff pages: the inbox and a report's working page (status, replies, notes, assignment, re-routing,
+   moderation, co-handling); the helpers the field crew's nearest tickets use too (nearby.js). Every
+   change goes through the staff API with the session's CSRF token; the server decides what is
+   allowed. After a change on the working page the page is opened again and shows the API's
+   confirmation (Django's messages). */
 (function () {
   "use strict";
-  var Lapor = window.Lapor, el = Lapor.el, t = Lapor.t, config = Lapor.config;
+  var Lapor = window.Lapor, t = Lapor.t, config = Lapor.config;
+  var strings = config.strings || {};
+
+  // The staff pages' own texts (web/strings_staff.py), given in the page's config.
+  function st(key, params) {
+    var text = key.split(".").reduce(function (o, k) { return o && o[k]; }, strings);
+    if (typeof text !== "string") return t(key, params);
+    Object.keys(params || {}).forEach(function (name) {
+      text = text.split("%(" + name + ")s").join(String(params[name]));
+    });
+    return text;
+  }
+
+  // A confirmation from the last change, shown at the top: read out and scrolled to.
+  var messages = document.getElementById("messages");
+  if (messages) messages.focus();
 
   function csrfToken() {
     var match = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);
     return match ? decodeURIComponent(match[1]) : "";
   }
 
-  function send(url, body) {
+  function send(url, body, method) {
     var headers = { "Accept": "application/json", "Accept-Language": Lapor.lang, "X-CSRFToken": csrfToken() };
     var payload = body;
-    if (!(body instanceof FormData)) {
+    if (body !== undefined && !(body instanceof FormData)) {
       headers["Content-Type"] = "application/json";
       payload = JSON.stringify(body);
     }
-    return fetch(url, { method: "POST", headers: headers, body: payload, credentials: "same-origin" }).then(function (response) {
+    return fetch(url, { method: method || "POST", headers: headers, body: payload, credentials: "same-origin" }).then(function (response) {
       return response.json().catch(function () { return null; }).then(function (data) {
         return { ok: response.ok, status: response.status, body: data };
-      });
-    });
+      }, function () { return { ok: false, status: 0, body: null }; });
+    }, function () { return { ok: false, status: 0, body: null }; });
   }
 
   function problem(result) {
     var body = result.body || {};
     var errors = body.errors || {};
-    var messages = Object.keys(errors).map(function (key) { return [].concat(errors[key]).join(" "); });
-    return messages.length ? messages.join(" ") : (body.detail || t("load_failed"));
+    var found = Object.keys(errors).map(function (key) { return [].concat(errors[key]).join(" "); });
+    return found.length ? found.join(" ") : (body.detail || t("load_failed"));
+  }
+
+  // Distances as people say them: "350 m", "4,2 km".
+  function distance(metres) {
+    if (metres < 1000) {
+      var rounded = metres < 100 ? Math.round(metres) : Math.round(metres / 10) * 10;
+      return st("m", { distance: rounded });
+    }
+    var km = new Intl.NumberFormat(Lapor.lang === "en" ? "en" : "id", { maximumFractionDigits: 1 }).format(metres / 1000);
+    return st("km", { distance: km });
   }
 
   // --- a report's working page ------------------------------------------------------------------
@@ -36,11 +63,49 @@
   var errorBox = document.getElementById("action-error");
   var pin = null;
 
-  function done(result) {
-    if (result.ok) { location.reload(); return; }
+  function failed(result) {
     errorBox.hidden = false;
     errorBox.textContent = problem(result);
     errorBox.scrollIntoView({ block: "center" });
+  }
+
+  // After a change: the page again, with the confirmation; the inbox when the report went elsewhere.
+  function done(goToInbox) {
+    return function (result) {
+      if (!result.ok) { failed(result); return; }
+      if (goToInbox) { location.assign(config.api.inbox_page); return; }
+      location.replace(location.pathname);
+    };
+  }
+
+  var dialog = document.getElementById("confirm-dialog");
+  // Ask once more before a change that ends the work on a report or hides it; `withReason` asks why.
+  function confirmFirst(kind, values, withReason, then) {
+    if (!dialog || !dialog.showModal) { then(""); return; }
+    var reasonField = document.getElementById("confirm-reason-field");
+    var reason = document.getElementById("confirm-reason");
+    var reasonError = document.getElementById("confirm-reason-error");
+    document.getElementById("confirm-title").textContent = st("confirm." + kind + ".title", values);
+    document.getElementById("confirm-text").textContent = st("confirm." + kind + ".text", values);
+    var yes = document.getElementById("confirm-yes");
+    yes.textContent = st("confirm." + kind + ".yes", values);
+    reasonField.hidden = !withReason;
+    reason.value = "";
+    reasonError.textContent = "";
+    document.getElementById("confirm-reason-label").textContent = st("photo_reason");
+    var answer = function (ok) {
+      return function () {
+        if (ok && withReason && !reason.value.trim()) { reasonError.textContent = st("reason_needed"); reason.focus(); return; }
+        yes.onclick = no.onclick = null;
+        dialog.close();
+        if (ok) then(reason.value.trim());
+      };
+    };
+    var no = document.getElementById("confirm-no");
+    yes.onclick = answer(true);
+    no.onclick = answer(false);
+    dialog.showModal();
+    (withReason ? reason : no).focus();
   }
 
   window.laporStaffMap = function (map) {
@@ -56,28 +121,51 @@
     Lapor.boundaryLayer(map, "kota", { color: "#0b5d4b", weight: 2, fill: false });
   };
 
+  function reportUrl(path) { return config.api.reports + report.id + "/" + path; }
+
   var statusForm = document.getElementById("status-form");
   if (statusForm) {
+    var chosenStatus = function () {
+      var checked = statusForm.querySelector("input[name=status]:checked");
+      return checked ? checked : null;
+    };
     var toggle = function () {
-      var chosen = statusForm.querySelector("input[name=status]:checked").value;
+      var chosen = chosenStatus();
       Array.prototype.forEach.call(statusForm.querySelectorAll("[data-for]"), function (field) {
-        field.hidden = field.dataset.for !== chosen;
+        field.hidden = !chosen || field.dataset.for !== chosen.value;
       });
     };
     statusForm.addEventListener("change", toggle);
     toggle();
+    var referTo = document.getElementById("refer-to");
+    var referCategory = document.getElementById("refer-category");
+    var suggestCategory = function () {
+      // The receiving agency's own category, when one names it as its default.
+      var current = (config.categories || []).filter(function (c) { return c.code === report.category; })[0];
+      if (current && current.default_agency === referTo.value) { referCategory.value = current.code; return; }
+      var theirs = (config.categories || []).filter(function (c) { return c.default_agency === referTo.value; })[0];
+      referCategory.value = theirs ? theirs.code : report.category;
+    };
+    if (referTo && referCategory) referTo.addEventListener("change", suggestCategory);
     statusForm.addEventListener("submit", function (event) {
       event.preventDefault();
-      var chosen = statusForm.querySelector("input[name=status]:checked").value;
+      var chosen = chosenStatus();
+      if (!chosen) { failed({ body: { detail: st("choose_status") } }); return; }
+      var status = chosen.value;
       var data = new FormData();
-      data.append("status", chosen);
+      data.append("status", status);
       data.append("version", report.version);
       data.append("message", document.getElementById("status-message").value);
-      if (chosen === "duplicate") data.append("duplicate_of", document.getElementById("duplicate-of").value);
-      if (chosen === "referred") data.append("agency", document.getElementById("refer-to").value);
+      if (status === "duplicate") data.append("duplicate_of", document.getElementById("duplicate-of").value);
+      if (status === "referred") {
+        data.append("agency", referTo.value);
+        data.append("category", referCategory.value);
+      }
       var photo = document.getElementById("status-photo");
-      if (chosen === "resolved" && photo.files.length) data.append("photo", photo.files[0]);
-      send(config.api.reports + report.id + "/transition/", data).then(done);
+      if (status === "resolved" && photo.files.length) data.append("photo", photo.files[0]);
+      var go = function () { send(reportUrl("transition/"), data).then(done(status === "referred")); };
+      if (chosen.dataset.final) confirmFirst(status, { code: report.code }, false, go);
+      else go();
     });
   }
 
@@ -85,10 +173,10 @@
   if (commentForm) {
     commentForm.addEventListener("submit", function (event) {
       event.preventDefault();
-      send(config.api.reports + report.id + "/comments/", {
+      send(reportUrl("comments/"), {
         message: document.getElementById("comment-message").value,
         internal: commentForm.querySelector("input[name=internal]:checked").value === "true",
-      }).then(done);
+      }).then(done(false));
     });
   }
 
@@ -96,9 +184,7 @@
   if (assignForm) {
     assignForm.addEventListener("submit", function (event) {
       event.preventDefault();
-      send(config.api.reports + report.id + "/assign/", {
-        version: report.version, assignee: document.getElementById("assignee").value,
-      }).then(done);
+      send(reportUrl("assign/"), { version: report.version, assignee: document.getElementById("assignee").value }).then(done(false));
     });
   }
 
@@ -115,99 +201,78 @@
           (Math.abs(at.lng - report.geometry.coordinates[0]) > 1e-7 || Math.abs(at.lat - report.geometry.coordinates[1]) > 1e-7);
         if (moved) body.geometry = { type: "Point", coordinates: [Math.round(at.lng * 1e7) / 1e7, Math.round(at.lat * 1e7) / 1e7] };
       }
-      send(config.api.reports + report.id + "/reroute/", body).then(done);
+      send(reportUrl("reroute/"), body).then(function (result) {
+        var agency = result.ok && result.body.properties.agency;
+        done(!!(agency && agency.code !== report.agency))(result);  // now another agency's report
+      });
     });
   }
 
-  // --- the field crew's nearest tickets ---------------------------------------------------------
-  var list = document.getElementById("tickets");
-  if (!list) return;
-  var statusLine = document.getElementById("nearby-status");
-  var nearbyMap = null, markers = null, here = null;
-  var STARTABLE = ["submitted", "verified", "reopened", "referred"];
-  var RESOLVABLE = ["verified", "in_progress", "reopened"];
-
-  window.laporNearbyMap = function (map) {
-    nearbyMap = map;
-    if (config.bounds) map.fitBounds(config.bounds, { animate: false });
-    markers = L.layerGroup().addTo(map);
-    locate();
-  };
-
-  function locate() {
-    statusLine.textContent = t("locating");
-    if (!navigator.geolocation) { statusLine.textContent = t("locate_failed"); return; }
-    navigator.geolocation.getCurrentPosition(function (position) {
-      here = [position.coords.longitude, position.coords.latitude];
-      load();
-    }, function () { statusLine.textContent = t("locate_failed"); }, { enableHighAccuracy: true, timeout: 15000 });
+  function onClick(id, handler) {
+    var node = document.getElementById(id);
+    if (node) node.addEventListener("click", handler);
   }
+  onClick("review-keep", function () { send(reportUrl("review/"), { version: report.version, publish: false }).then(done(false)); });
+  onClick("review-publish", function () { send(reportUrl("review/"), { version: report.version, publish: true }).then(done(false)); });
 
-  function load() {
-    var url = config.api.nearby + "?lon=" + here[0] + "&lat=" + here[1] + "&radius=5000";
-    Lapor.api(url).then(function (result) {
-      if (!result.ok) { statusLine.textContent = problem(result); return; }
-      show(result.body.reports);
+  var publicTextForm = document.getElementById("public-text-form");
+  if (publicTextForm) {
+    publicTextForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var answers = {};
+      Array.prototype.forEach.call(publicTextForm.querySelectorAll("input[data-code]"), function (input) {
+        answers[input.dataset.code] = input.value;
+      });
+      send(reportUrl("public-text/"), {
+        version: report.version,
+        description: document.getElementById("public-description-input").value,
+        answers: answers,
+        reason: document.getElementById("public-text-reason").value,
+      }).then(done(false));
     });
   }
 
-  function show(tickets) {
-    list.textContent = "";
-    markers.clearLayers();
-    statusLine.textContent = t("tickets_found", { count: tickets.length });
-    var bounds = [[here[1], here[0]]];
-    L.circleMarker([here[1], here[0]], { radius: 8, color: "#1c7ed6", fillOpacity: 0.9 }).addTo(markers);
-    tickets.forEach(function (ticket, index) {
-      var latlng = [ticket.location[1], ticket.location[0]];
-      bounds.push(latlng);
-      L.marker(latlng, { icon: L.divIcon({ className: "ticket-marker", html: String(index + 1), iconSize: [28, 28] }),
-                         title: ticket.tracking_code }).addTo(markers);
-      var name = Lapor.lang === "en" ? ticket.category.name_en : ticket.category.name;
-      var actions = el("div", { className: "ticket-actions" },
-        el("a", { className: "button small secondary", href: "https://www.google.com/maps/dir/?api=1&destination=" + latlng[0] + "," + latlng[1], target: "_blank", rel: "noopener", text: t("directions") }),
-        el("a", { className: "button small secondary", href: config.api.staff_report_page.replace("CODE", ticket.tracking_code), text: t("open") }));
-      if (STARTABLE.indexOf(ticket.status) !== -1) {
-        actions.appendChild(el("button", { type: "button", className: "button small", text: t("start_work"), onclick: function (event) {
-          event.target.disabled = true;
-          var data = new FormData();
-          data.append("status", "in_progress");
-          data.append("version", ticket.version);
-          send(config.api.reports + ticket.id + "/transition/", data).then(function (result) {
-            if (!result.ok) { statusLine.textContent = problem(result); event.target.disabled = false; return; }
-            load();
-          });
-        } }));
-      }
-      if (RESOLVABLE.indexOf(ticket.status) !== -1) {
-        var camera = el("input", { type: "file", accept: "image/*", capture: "environment", className: "visually-hidden", id: "photo-" + ticket.id });
-        camera.addEventListener("change", function () {
-          if (!camera.files.length) return;
-          var data = new FormData();
-          data.append("status", "resolved");
-          data.append("version", ticket.version);
-          data.append("message", t("resolved_on_site"));
-          data.append("photo", camera.files[0]);
-          statusLine.textContent = t("sending");
-          send(config.api.reports + ticket.id + "/transition/", data).then(function (result) {
-            if (!result.ok) { statusLine.textContent = problem(result); return; }
-            load();
-          });
-        });
-        actions.appendChild(camera);
-        actions.appendChild(el("label", { for: "photo-" + ticket.id, className: "button small", text: t("resolve_with_photo") }));
-      }
-      list.appendChild(el("li", { className: "card ticket" + (ticket.overdue ? " overdue" : ""), "data-code": ticket.tracking_code, "data-distance": ticket.distance_m },
-        el("div", { className: "ticket-head" },
-          el("span", { className: "ticket-number", text: String(index + 1) }),
-          el("strong", { text: name }),
-          el("span", { className: "ticket-distance", text: t("metres_away", { distance: Math.round(ticket.distance_m) }) })),
-        el("p", { className: "muted", text: ticket.tracking_code + " · " + t("status." + ticket.status) + (ticket.overdue ? " · " + t("overdue") : "") }),
-        ticket.description ? el("p", { className: "description", text: ticket.description }) : null,
-        actions));
+  var visibilityForm = document.getElementById("visibility-form");
+  if (visibilityForm) {
+    visibilityForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var hidden = visibilityForm.elements.hidden.value === "true";
+      var body = { version: report.version, hidden: hidden };
+      if (!hidden) { send(reportUrl("visibility/"), body).then(done(false)); return; }
+      body.reason = visibilityForm.elements.reason.value;
+      body.note = visibilityForm.elements.note.value;
+      confirmFirst("hide", { code: report.code }, false, function () {
+        send(reportUrl("visibility/"), body).then(done(false));
+      });
     });
-    if (nearbyMap && bounds.length > 1) nearbyMap.fitBounds(bounds, { padding: [30, 30], maxZoom: 17, animate: false });
-    document.body.dataset.ticketsLoaded = String(tickets.length);
   }
 
-  document.getElementById("refresh").addEventListener("click", locate);
+  Array.prototype.forEach.call(document.querySelectorAll("[data-photo-action]"), function (button) {
+    button.addEventListener("click", function () {
+      var url = reportUrl("photos/" + button.closest("[data-photo]").dataset.photo + "/visibility/");
+      if (button.dataset.photoAction === "show") { send(url, { public: true }).then(done(false)); return; }
+      confirmFirst("hide_photo", {}, true, function (reason) {
+        send(url, { public: false, reason: reason }).then(done(false));
+      });
+    });
+  });
+
+  var coHandlerForm = document.getElementById("co-handler-form");
+  if (coHandlerForm) {
+    coHandlerForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      send(reportUrl("co-handlers/"), {
+        agency: document.getElementById("co-handler-agency").value,
+        reason: document.getElementById("co-handler-reason").value,
+      }).then(done(false));
+    });
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("[data-remove-co-handler]"), function (button) {
+    button.addEventListener("click", function () {
+      send(reportUrl("co-handlers/" + encodeURIComponent(button.dataset.removeCoHandler) + "/"), undefined, "DELETE").then(done(false));
+    });
+  });
+
+  // The field crew's nearest tickets have their own script (static/web/js/nearby.js), with these.
+  Lapor.staff = { st: st, send: send, problem: problem, distance: distance, csrfToken: csrfToken };
 })();

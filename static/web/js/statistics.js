@@ -18,7 +18,10 @@
     return [0.2, 0.4, 0.6, 0.8].map(function (q) { return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]; });
   }
 
+  var statsMap = null, hotspotLayer = null;
+
   window.laporStatsMap = function (map) {
+    statsMap = map;
     if (config.bounds) map.fitBounds(config.bounds, { animate: false });
     var measureSelect = document.getElementById("measure");
     var legend = document.getElementById("choropleth-legend");
@@ -94,7 +97,7 @@
     new window.Chart(document.getElementById("months-chart"), {
       type: "bar",
       data: {
-        labels: rows.map(function (r) { return r.key; }),
+        labels: rows.map(function (r) { return r.label; }),  // the month in words, in the page's language
         datasets: [
           { label: t("received"), data: rows.map(function (r) { return r.received; }), backgroundColor: "#0b5d4b" },
           { label: t("resolved_label"), data: rows.map(function (r) { return r.resolved; }), backgroundColor: "#f4b400" },
@@ -112,8 +115,44 @@
     result.body.features.slice(0, 12).forEach(function (feature) {
       var p = feature.properties;
       list.appendChild(el("li", { "data-asset": p.external_id },
-        Lapor.lang === "en" ? p.summary_en : p.summary,
+        el("a", { href: "#map", "data-layer": p.layer, text: Lapor.lang === "en" ? p.summary_en : p.summary,
+                  onclick: function (event) { event.preventDefault(); showHotspot(feature); } }),
         p.synthetic ? el("span", { className: "badge synthetic", text: " demo" }) : null));
     });
   });
+
+  // A repeat failure's reports on the map: the asset, and each report linking to its page.
+  function showHotspot(feature) {
+    var p = feature.properties;
+    var status = document.getElementById("hotspot-status");
+    if (!statsMap) return;
+    var since = new Date(Date.now() - 30.44 * p.months * 86400000).toISOString();
+    var url = config.api.map + "?asset=" + encodeURIComponent(p.layer + ":" + p.external_id) + "&since=" + encodeURIComponent(since);
+    Lapor.api(url).then(function (result) {
+      if (!result.ok) { status.textContent = t("load_failed"); return; }
+      if (hotspotLayer) statsMap.removeLayer(hotspotLayer);
+      hotspotLayer = L.featureGroup([
+        L.geoJSON(feature, { interactive: false, style: { color: "#a61e4d", weight: 6, dashArray: "10 6" },
+                             pointToLayer: function (f, latlng) { return L.circleMarker(latlng, { radius: 9, color: "#a61e4d", weight: 4 }); } }),
+        L.geoJSON(result.body, { pointToLayer: function (f, latlng) {
+          return L.circleMarker(latlng, { radius: 8, color: "#fff", weight: 2, fillColor: "#c92a2a", fillOpacity: 1 })
+            .bindPopup(function () {
+              return el("div", { className: "popup" },
+                el("h3", { text: f.properties.code }),
+                el("p", { text: t("status." + f.properties.status) + " · " + Lapor.formatDate(f.properties.created) }),
+                el("a", { href: Lapor.reportUrl(f.properties.code), text: t("view_report") }));
+            });
+        } }),
+      ]).addTo(statsMap);
+      statsMap.fitBounds(hotspotLayer.getBounds(), { maxZoom: 17, padding: [30, 30], animate: false });
+      status.textContent = "";
+      status.appendChild(document.createTextNode((Lapor.lang === "en" ? p.summary_en : p.summary) + ": "));
+      result.body.features.forEach(function (f, index) {
+        if (index) status.appendChild(document.createTextNode(", "));
+        status.appendChild(el("a", { href: Lapor.reportUrl(f.properties.code), text: f.properties.code }));
+      });
+      document.getElementById("map").scrollIntoView({ block: "center" });
+      document.body.dataset.hotspotShown = p.external_id;
+    });
+  }
 })();
