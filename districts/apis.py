@@ -7,9 +7,10 @@ from .selectors import agency_list, areas_containing
 from .serializers import (
     AgencySerializer,
     AreaFeatureSerializer,
+    AreaNameFeatureSerializer,
+    AreaQuerySerializer,
     PlaceQuerySerializer,
     PlaceSerializer,
-    PointQuerySerializer,
 )
 from .spatial import lonlat_point
 
@@ -17,11 +18,14 @@ from .spatial import lonlat_point
 class AreaContainingApi(APIView):
     """The administrative areas (kota, kecamatan, desa/kelurahan) that contain a point."""
 
-    @extend_schema(parameters=[PointQuerySerializer], responses=AreaFeatureSerializer(many=True))
+    @extend_schema(parameters=[AreaQuerySerializer], responses=AreaFeatureSerializer(many=True))
     def get(self, request):
-        query = PointQuerySerializer(data=request.query_params)
+        query = AreaQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        areas = areas_containing(point=lonlat_point(**query.validated_data))
+        values = query.validated_data
+        areas = areas_containing(point=lonlat_point(lon=values["lon"], lat=values["lat"]))
+        if not values["geometry"]:
+            return Response(AreaNameFeatureSerializer(areas.defer("geom"), many=True).data)
         return Response(AreaFeatureSerializer(areas, many=True).data)
 
 

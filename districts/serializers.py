@@ -141,6 +141,13 @@ class PointQuerySerializer(serializers.Serializer):
     lat = LatitudeField(help_text=_("Latitude, WGS84 decimal degrees (e.g. -7.8712)."))
 
 
+class AreaQuerySerializer(PointQuerySerializer):
+    geometry = serializers.BooleanField(
+        default=True,
+        help_text=_("false: the areas' names and codes only, without their outlines (a few hundred bytes)."),
+    )
+
+
 class AreaFeatureSerializer(GeoFeatureModelSerializer):
     parent_code = serializers.CharField(source="parent.code", default=None, read_only=True)
     parent_name = serializers.CharField(source="parent.name", default=None, read_only=True)
@@ -150,6 +157,15 @@ class AreaFeatureSerializer(GeoFeatureModelSerializer):
         geo_field = "geom"
         id_field = False
         fields = ("code", "name", "kind", "parent_code", "parent_name")
+
+
+class AreaNameFeatureSerializer(AreaFeatureSerializer):
+    """An area without its outline (`?geometry=false`): what a form needs to name a place."""
+
+    geom = serializers.SerializerMethodField()
+
+    def get_geom(self, area) -> None:
+        return None
 
 
 class AgencySerializer(serializers.ModelSerializer):

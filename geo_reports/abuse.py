@@ -20,6 +20,9 @@ from common.errors import Refused
 from .models import Blocklist, RateCounter
 
 WINDOW = dt.timedelta(hours=1)
+# A counter (its key holds an IP address or a device id) is deleted once its window is this old: the
+# privacy notice (/privasi/) states it.
+COUNTERS_KEPT = 2 * WINDOW
 TABLE = RateCounter._meta.db_table
 
 
@@ -103,5 +106,5 @@ def guard_support(*, ip: str, supporter: str, account: str = "") -> None:
 
 def forget_old_counters(now: dt.datetime) -> int:
     """Housekeeping: counters of windows that have closed."""
-    deleted, _rows = RateCounter.objects.filter(window_start__lt=now - 2 * WINDOW).delete()
+    deleted, _rows = RateCounter.objects.filter(window_start__lt=now - COUNTERS_KEPT).delete()
     return deleted

@@ -219,8 +219,8 @@ def attribution() -> list[str]:
 
 
 def page_config(*, staff: bool) -> dict:
-    """What the pages' basemap script needs: the tile address (with the current version) and the
-    attribution, in the page's language."""
+    """What the pages' basemap script needs: the tile address (with the current version), the
+    attribution and the names of Leaflet's buttons, in the page's language."""
     name = "maps:basemap-staff-tiles" if staff else "maps:basemap-tiles"
     url = reverse(name, args=[basemap_version(), 0, 0, 0]).replace("/0/0/0.pbf", "/{z}/{x}/{y}.pbf")
     return {
@@ -228,5 +228,8 @@ def page_config(*, staff: bool) -> dict:
         "min_zoom": MIN_ZOOM,
         "max_zoom": MAX_ZOOM,
         "attribution": " · ".join(attribution()),
+        "zoom_in_title": _("Zoom in"),
+        "zoom_out_title": _("Zoom out"),
+        "close_title": _("Close"),
         "staff": staff,
     }

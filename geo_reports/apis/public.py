@@ -223,7 +223,7 @@ class ReportTrackApi(APIView):
     def get(self, request, code: str):
         report = get_object_or_404(selectors.report_own_detail(), tracking_code=normalize_tracking_code(code))
         is_reporter = reporter_token_matches(report, request.GET.get("t", ""))
-        if not (report.category.is_public or is_reporter):
+        if not (selectors.report_readable_by_public(report) or is_reporter):
             raise Http404
         context = {"request": request, "asset_geometry": True, "private_answers": is_reporter}
         return Response(ReportDetailSerializer(report, context=context).data)
@@ -291,13 +291,14 @@ class ReportSupportApi(APIView):
 
 
 class ReporterActionApi(APIView):
-    """The reporter, through the private link: confirm the fix, reopen, or rate."""
+    """The reporter, through the private link: confirm the fix, reopen, rate, erase their contact
+    (name, phone, e-mail, chat id; the report stays), or have the link e-mailed to the address they gave."""
 
     reporter_action = inline_serializer(
         "ReporterActionInput",
         fields={
             "token": serializers.CharField(),
-            "action": serializers.ChoiceField(choices=["confirm", "reopen", "rate"]),
+            "action": serializers.ChoiceField(choices=["confirm", "reopen", "rate", "erase_contact", "email_link"]),
             "message": serializers.CharField(required=False, allow_blank=True, max_length=4000),
             "rating": serializers.IntegerField(required=False, min_value=1, max_value=5),
         },
@@ -317,6 +318,10 @@ class ReporterActionApi(APIView):
             reporter.report_reporter_reopen(
                 report_id=report.pk, token=values["token"], message=values.get("message", "")
             )
+        elif values["action"] == "erase_contact":
+            reporter.report_contact_erase(report_id=report.pk, token=values["token"])
+        elif values["action"] == "email_link":
+            reporter.report_private_link_email(report_id=report.pk, token=values["token"])
         else:
             if "rating" not in values:
                 raise ValidationError({"rating": [_("Give a rating from 1 to 5.")]})

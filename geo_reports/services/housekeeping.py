@@ -1,7 +1,8 @@
 """The report core's periodic jobs (registered in GeoReportsConfig.ready(), run by `manage.py
 housekeeping`): newly overdue reports are announced once (report_overdue: supervisors are told),
-resolved reports close themselves after the confirmation window, and rate counters of closed windows
-are forgotten."""
+resolved reports close themselves after the confirmation window, rate counters of closed windows
+are forgotten, and reporters' contacts are removed once the retention period after a report ended
+has passed (services.contact)."""
 
 import datetime as dt
 
@@ -12,6 +13,7 @@ from .. import abuse, events
 from ..models import Report, Status
 from ..workflow import OPEN_STATUSES
 from .base import Role
+from .contact import contacts_retention_erase
 from .handling import report_transition
 
 BATCH = 500
@@ -50,4 +52,5 @@ JOBS = {
     "overdue": reports_overdue_announce,
     "closed": reports_auto_close,
     "rate_counters_forgotten": abuse.forget_old_counters,
+    "contacts_expired": contacts_retention_erase,
 }

@@ -1,5 +1,5 @@
-"""What the reporter does through their private link (confirm the fix, reopen, rate), and the
-public's "+1"."""
+"""What the reporter does through their private link (confirm the fix, reopen, rate, erase their
+contact), and the public's "+1"."""
 
 import datetime as dt
 import hashlib
@@ -12,9 +12,11 @@ from django.utils.translation import gettext as _
 
 from common.errors import ApplicationError
 
+from .. import abuse, events
 from ..models import Report, ReportSupport, ReportUpdate, Status
 from ..workflow import OPEN_STATUSES, TransitionError
 from .base import Role, report_locked, reporter_token_matches
+from .contact import Reason, reporter_contacts_erase
 from .handling import report_transition
 
 
@@ -95,3 +97,27 @@ def report_rate(*, report_id: int, token: str, rating: int) -> Report:
         report=report, kind=ReportUpdate.Kind.RATED, actor_role=Role.REPORTER, data={"rating": rating}
     )
     return report
+
+
+@transaction.atomic
+def report_contact_erase(*, report_id: int, token: str) -> bool:
+    """The reporter takes their name, phone, e-mail and chat id off the report (the privacy notice's
+    promise). True when something was erased; asking again changes nothing."""
+    report = _own_report(report_id, token)
+    return bool(reporter_contacts_erase(report_ids=[report.pk], reason=Reason.REPORTER))
+
+
+# The private link may be e-mailed to the reporter this often per report and hour.
+LINK_EMAILS_PER_HOUR = 3
+
+
+@transaction.atomic
+def report_private_link_email(*, report_id: int, token: str) -> None:
+    """The reporter asks for the private link by e-mail (to the address they gave with the report):
+    the notifications app sends it through the worker. The token proves the asker holds the link."""
+    report = _own_report(report_id, token)
+    contact = getattr(report, "contact", None)
+    if contact is None or not contact.email:
+        raise ReporterError(_("No e-mail address was given with this report."), "no_email", "action")
+    abuse.count_and_check(key=f"link-email:{report.pk}", limit=LINK_EMAILS_PER_HOUR)
+    events.reporter_link_requested.send(sender=__name__, report=report, token=token)

@@ -31,7 +31,10 @@ REPORTS = ARTIFACTS / "fuzz"
 # headers as documented.
 CORE_CHECKS = "not_a_server_error,response_schema_conformance,content_type_conformance,response_headers_conformance"
 # The operations only staff can reach (everything else was fuzzed anonymously already).
-STAFF_PATHS = r"^/api/(staff/|reports/nearby/|reports/\{id\}/(transition|reroute|comments|assign)/)"
+STAFF_PATHS = (
+    r"^/api/(staff/|reports/nearby/|reports/\{id\}/(transition|reroute|comments|assign|public-text|review|visibility"
+    r"|co-handlers|photos/\{photo\}/visibility)/)"
+)
 
 
 def fuzz(name: str, schema_url: str, *options: str) -> dict:
@@ -108,7 +111,7 @@ def test_staff_operations_as_an_administrator(server, staff_users):
         "--include-path-regex",
         STAFF_PATHS,
     )
-    assert_clean(report, minimum_operations=7)
+    assert_clean(report, minimum_operations=13)
     assert report["warnings"]["missing_auth"] == [], "the token was not accepted"
 
 
@@ -124,7 +127,7 @@ def test_staff_operations_as_an_agency_operator(server, staff_users):
         "--include-path-regex",
         STAFF_PATHS,
     )
-    assert_clean(report, minimum_operations=7)
+    assert_clean(report, minimum_operations=13)
 
 
 def test_every_status_code_the_api_answers_is_documented(server):

@@ -169,6 +169,7 @@ def test_open311_and_ogc_api_parameters_naming_a_crs_touch_nothing(api, tripwire
             {"bbox": "112.4,-7.95,112.6,-7.75", "bbox-crs": name},
             {"crs": name},
             {"bbox": "112.4,-7.95,112.6,-7.75", "bbox-crs": name, "crs": name, "f": "html"},
+            {"filter": "status = 'submitted'", "filter-crs": name},
         ):
             items = api.get("/ogcapi/collections/reports/items", params=params, timeout=30)
             assert items.status_code in (200, 400), items.text[:300]

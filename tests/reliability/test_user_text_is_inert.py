@@ -11,11 +11,13 @@ exists, no script set its flag, and no request leaves for the attacker's host; a
 shown as text where the page shows that field (so the check is not vacuous).
 """
 
+import json
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
 
+from tests import images
 from tests.conftest import STAFF_PASSWORD
 from tests.web.conftest import _context, tap_map_at
 
@@ -61,7 +63,7 @@ def hostile(server, staff_users) -> dict:
 
     main = create(
         "pipa-bocor",
-        {"flow": "seep", "customer_number": payload("answer")[:250]},
+        {"flow": "seep", "customer_number": payload("staff-answer")[:250]},
         payload("description"),
         {"name": payload("name", short=True)},
     )
@@ -84,7 +86,24 @@ def hostile(server, staff_users) -> dict:
         timeout=60,
     )
     assert response.status_code == 200, response.text
-    return {"main": main, "referred": referred, "rejected": rejected}
+    # A text answer its reader sees: the name of what a permit is asked for (a request, with a document,
+    # read through its private link).
+    response = httpx.post(
+        f"{server}/api/reports/",
+        data={
+            "category": "izin-bangunan",
+            "geometry": json.dumps({"type": "Point", "coordinates": list(PIN)}),
+            "answers": json.dumps(
+                {"permit_type": "reklame", "applicant": "person", "object_name": payload("answer")[:250]}
+            ),
+            "description": "Permohonan izin reklame di depan toko",
+        },
+        files=[("documents", ("denah.jpg", images.phone_photo(), "image/jpeg"))],
+        timeout=60,
+    )
+    assert response.status_code == 201, response.text
+    answered = response.json()["properties"]
+    return {"main": main, "referred": referred, "rejected": rejected, "answered": answered}
 
 
 class Watch:
@@ -157,8 +176,11 @@ def watch(chromium, server):
 def test_citizen_pages_show_payloads_as_text(watch, server, hostile):
     browser = watch()
     main, referred, rejected = hostile["main"], hostile["referred"], hostile["rejected"]
-    browser.visit(f"{server}/laporan/{main['tracking_code']}/", shows=("description", "answer", "reply"))
+    browser.visit(f"{server}/laporan/{main['tracking_code']}/", shows=("description", "reply"))
+    assert "xss-staff-answer" not in browser.page.content()  # a PDAM customer number is for staff only
     browser.visit(f"{server}/en/laporan/{main['tracking_code']}/", shows=("description", "reply"))
+    answered = hostile["answered"]
+    browser.visit(f"{server}/laporan/{answered['tracking_code']}/?t={answered['reporter_token']}", shows=("answer",))
     browser.visit(f"{server}/laporan/{referred['tracking_code']}/", shows=("referred-description", "referral"))
     browser.visit(f"{server}/laporan/{rejected['tracking_code']}/", shows=("rejection",))
     assert "xss-note" not in browser.page.content()  # internal notes are not on public pages at all
@@ -222,7 +244,10 @@ def test_staff_pages_show_payloads_as_text(watch, server, hostile):
     main = hostile["main"]
     browser.visit(f"{server}/petugas/")
     browser.visit(f"{server}/petugas/?status=submitted,referred,rejected&order=newest")
-    browser.visit(f"{server}/petugas/laporan/{main['tracking_code']}/", shows=("description", "name", "reply", "note"))
+    browser.visit(
+        f"{server}/petugas/laporan/{main['tracking_code']}/",
+        shows=("description", "name", "reply", "note", "staff-answer"),
+    )
     browser.visit(f"{server}/petugas/laporan/{hostile['referred']['tracking_code']}/", shows=("referral",))
     browser.visit(f"{server}/petugas/terdekat/")
     browser.page.wait_for_selector("#tickets li")

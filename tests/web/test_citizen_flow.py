@@ -64,7 +64,8 @@ def _file_report(page, server, point, category, answer=None, photo=True, descrip
 def test_a_citizen_reports_a_leaking_pipe_from_a_phone(phone, server):
     pipe, point = _pipe_point()
     phone.goto(server + "/")
-    expect(phone.locator("h1")).to_have_text("Laporan di Kota Batu pada peta")
+    expect(phone.locator("h1")).to_have_text("Lapor Batu")
+    expect(phone.locator("h2.visually-hidden")).to_have_text("Laporan di Kota Batu pada peta")
     phone.get_by_role("link", name=re.compile("Lapor")).last.click()
     expect(phone).to_have_url(server + "/lapor/")
     _file_report(phone, server, point, "pipa-bocor", ("flow", "gushing"))
@@ -186,12 +187,12 @@ def test_filters_change_what_the_map_shows_and_the_language_switch_works(desktop
     desktop.check("#show-desa")
     screenshot(desktop, "home-filters-desktop")
 
-    desktop.get_by_role("link", name="EN").click()
+    desktop.get_by_role("link", name="EN", exact=True).click()
     expect(desktop).to_have_url(server + "/en/")
     expect(desktop.locator(".site-nav")).to_contain_text("Map")
     expect(desktop.locator(".site-nav")).to_contain_text("Track")
     expect(desktop.locator("#summary")).to_contain_text("reports shown")
-    desktop.get_by_role("link", name="ID").click()
+    desktop.get_by_role("link", name="ID", exact=True).click()
     expect(desktop).to_have_url(server + "/")
     expect(desktop.locator(".site-nav")).to_contain_text("Peta")
 

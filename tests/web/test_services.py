@@ -18,13 +18,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.browser]
 # (link id, Indonesian title, English title, path after the language prefix)
 SERVICES = [
     ("service-report", "Laporkan masalah", "Report a problem", "/lapor/"),
-    (
-        "service-izin-bangunan",
-        "Permohonan izin",
-        "Permit application",
-        "/lapor/?kategori=izin-bangunan",
-    ),
-    ("service-pajak-daerah", "Pertanyaan pajak daerah", "Local tax question", "/lapor/?kategori=pajak-daerah"),
+    ("service-izin-bangunan", "Permohonan izin", "Permit application", "/layanan/izin-bangunan/"),
+    ("service-pajak-daerah", "Pertanyaan pajak daerah", "Local tax question", "/layanan/pajak-daerah/"),
     ("service-track", "Lacak laporan", "Track a report", "/lacak/"),
     ("service-events", "Acara", "Events", "/info/acara/"),
     ("service-prices", "Harga pangan", "Food prices", "/info/harga/"),
@@ -89,19 +84,37 @@ def test_a_permit_application_from_a_phone_with_a_pdf(phone, server):
     phone.goto(server + "/")
     phone.get_by_role("link", name="Semua layanan").click()
     phone.locator("#service-izin-bangunan").click()
-    expect(phone).to_have_url(server + "/lapor/?kategori=izin-bangunan")
+    # An application of its own, not the complaint form: its words, the documents before the rest.
+    expect(phone).to_have_url(server + "/layanan/izin-bangunan/")
     expect(phone).to_have_title(re.compile("^Permohonan izin"))
-
-    # The permit is chosen already; its questions and the documents field are shown.
+    expect(phone.locator("#location-text")).to_have_text(
+        "Ketuk peta untuk menandai tempat yang dimaksud dalam permohonan Anda."
+    )
+    expect(phone.locator("#step-category")).to_have_text(re.compile("Apa yang Anda ajukan\\?"))
+    expect(phone.get_by_text("Apa masalahnya?")).to_have_count(0)
+    # Only the service requests are offered; the permit is chosen already; its questions follow.
+    expect(phone.locator("input[name=category]")).to_have_count(2)
     expect(phone.locator("#category-izin-bangunan")).to_be_checked()
+    expect(phone.locator("#questions-title")).to_have_text("Tentang permohonan Anda: Permohonan izin")
     expect(phone.locator("input[name=answer-permit_type]")).to_have_count(5)
     expect(phone.locator("#documents-field")).to_be_visible()
     expect(phone.locator("#documents-required")).to_be_visible()
     expect(phone.locator("#documents-hint")).to_contain_text("KTP pemohon")
     expect(phone.locator("#documents-hint")).to_contain_text("paling besar 5 MB")
-    expect(phone.locator("label[for=description] .for-request")).to_have_text("Jelaskan permohonan Anda")
-    expect(phone.locator("label[for=description] .for-request")).to_be_visible()
-    expect(phone.locator("label[for=description] .for-complaint")).to_be_hidden()
+    expect(phone.locator("label[for=description]")).to_have_text("Jelaskan permohonan Anda")
+    steps = [
+        phone.evaluate(f"document.querySelector('{s}').getBoundingClientRect().top + scrollY")
+        for s in ("#questions", "#documents-field", "#check-step", "#description", "#reporter-name")
+    ]
+    assert steps == sorted(steps)
+    # The cards fit a 360 px phone: nothing wider than the screen, no card's text overflowing it.
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    assert phone.evaluate(
+        "[...document.querySelectorAll('.category-option label')].every(l => l.scrollWidth <= l.clientWidth + 1)"
+    )
+    expect(phone.locator("#submit")).to_have_text("Kirim permohonan")
+    # Old links to the complaint form with a service request's code still lead here.
+    assert phone.request.get(server + "/lapor/?kategori=izin-bangunan").url == server + "/layanan/izin-bangunan/"
 
     tap_map_at(phone, *BATU)
     expect(phone.locator("#location-text")).to_contain_text("Lokasi:")
@@ -129,6 +142,8 @@ def test_a_permit_application_from_a_phone_with_a_pdf(phone, server):
     phone.click("#submit")
     expect(phone.locator("#success")).to_be_visible()
     expect(phone.get_by_role("heading", name="Terima kasih, permohonan Anda telah diterima")).to_be_visible()
+    expect(phone.locator("#success-expectation")).to_contain_text("dalam 2 hari kerja")
+    expect(phone.locator("#success-expectation")).to_contain_text("menargetkan keputusan dalam 28 hari kerja")
     expect(phone.locator("#success-routing")).to_contain_text("Dinas Penanaman Modal")
     code = phone.locator("#tracking-code").inner_text()
     private = phone.locator("#private-link").get_attribute("href")

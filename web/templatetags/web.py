@@ -1,7 +1,8 @@
 from django import template
 from django.urls import translate_url
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 
 from geo_reports.workflow import MAP_GROUPS
 from web.strings import js_strings
@@ -41,3 +42,20 @@ def timesince_is_past(moment) -> bool:
 @register.filter
 def flag_label(flag: str) -> str:
     return js_strings()["flags"].get(flag, flag)
+
+
+@register.filter
+def moderation_label(action: str) -> str:
+    """A moderation's timeline entry, as staff read it (geo_reports.services.moderation)."""
+    return MODERATION_LABELS.get(action) or _("Moderated")
+
+
+MODERATION_LABELS = {
+    "redact": gettext_lazy("Public text changed"),
+    "publish": gettext_lazy("Text published as written"),
+    "keep_masked": gettext_lazy("Personal data kept hidden"),
+    "photo_hidden": gettext_lazy("Photo hidden from the public"),
+    "photo_shown": gettext_lazy("Photo shown in public again"),
+    "hidden": gettext_lazy("Report hidden from the public"),
+    "shown": gettext_lazy("Report shown in public again"),
+}

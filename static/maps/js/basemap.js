@@ -7,6 +7,15 @@
   var block = document.getElementById("lapor-basemap");
   if (!block || !window.L) return;
   var config = JSON.parse(block.textContent);
+  // Leaflet's own words in the page's language: the zoom buttons (the maps are made on the page's load
+  // event, after this script has run) and the popups' close button (Leaflet writes "Close popup").
+  L.Control.Zoom.prototype.options.zoomInTitle = config.zoom_in_title || "Zoom in";
+  L.Control.Zoom.prototype.options.zoomOutTitle = config.zoom_out_title || "Zoom out";
+  var popupLayout = L.Popup.prototype._initLayout;
+  L.Popup.prototype._initLayout = function () {
+    popupLayout.call(this);
+    if (this._closeButton && config.close_title) this._closeButton.setAttribute("aria-label", config.close_title);
+  };
   var SVG = "http://www.w3.org/2000/svg";
   var SIZE = 256;
 

@@ -26,8 +26,12 @@
     });
   }
 
+  if (config.token && Lapor.push) Lapor.push.offer(document.getElementById("push-offer"), { report: { id: report.id, token: config.token } });
+
   function reporterAction(payload, errorId, doneKey) {
     payload.token = config.token;
+    // An earlier error goes as soon as the citizen tries again, and for good once it worked.
+    Array.prototype.forEach.call(document.querySelectorAll("#reporter-actions .field-error"), function (slot) { slot.textContent = ""; });
     return Lapor.api(config.api.reports + report.id + "/reporter/", { method: "POST", json: payload }).then(function (result) {
       if (!result.ok) {
         var errors = (result.body && result.body.errors) || {};
@@ -39,7 +43,7 @@
       message.hidden = false;
       message.textContent = t(doneKey);
       setTimeout(function () { location.reload(); }, 1200);
-    });
+    }, function () { document.getElementById(errorId).textContent = t("load_failed_short"); });
   }
 
   var confirm = document.getElementById("confirm-fix");
@@ -55,4 +59,36 @@
     var checked = rate.querySelector("input[name=rating]:checked");
     reporterAction({ action: "rate", rating: checked ? Number(checked.value) : undefined }, "error-rating", "rated");
   });
+
+  // "Erase my contact details" (templates/web/_erase_contact.html): asked once more, then done in place.
+  var eraseStart = document.getElementById("erase-contact-start");
+  if (eraseStart) {
+    var erasePanel = document.getElementById("erase-contact-confirm");
+    var eraseYes = document.getElementById("erase-contact-yes");
+    var eraseError = document.getElementById("error-erase");
+    var showPanel = function (open) {
+      erasePanel.hidden = !open;
+      eraseStart.setAttribute("aria-expanded", String(open));
+      (open ? eraseYes : eraseStart).focus();
+    };
+    eraseStart.addEventListener("click", function () { showPanel(true); });
+    document.getElementById("erase-contact-cancel").addEventListener("click", function () { showPanel(false); });
+    eraseYes.addEventListener("click", function () {
+      eraseYes.disabled = true;
+      eraseError.textContent = "";
+      var failed = function (body) {
+        eraseYes.disabled = false;
+        eraseError.textContent = (body && body.detail) || t("load_failed");
+      };
+      Lapor.api(config.api.reports + report.id + "/reporter/", { method: "POST", json: { action: "erase_contact", token: config.token } })
+        .then(function (result) {
+          if (!result.ok) { failed(result.body); return; }
+          var done = document.getElementById("erase-contact-done");
+          document.getElementById("erase-contact-ask").hidden = true;
+          done.textContent = done.getAttribute("data-done");
+          done.setAttribute("tabindex", "-1");
+          done.focus();
+        }, function () { failed(null); });
+    });
+  }
 })();
