@@ -104,7 +104,7 @@ TEMPLATES = [
 ]
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "staff:inbox"
+LOGIN_REDIRECT_URL = "staff:start"  # a field crew lands on their tickets, others on the inbox
 LOGOUT_REDIRECT_URL = "web:home"
 
 # --- Database ---------------------------------------------------------------------------------
@@ -159,6 +159,10 @@ LAPOR_PHOTO_MAX_BYTES = int(os.environ.get("LAPOR_PHOTO_MAX_BYTES", str(10 * 102
 LAPOR_PHOTO_MAX_PIXELS = 40_000_000
 LAPOR_PHOTO_MAX_SIDE = 2560
 LAPOR_PHOTO_THUMB_SIDE = 360
+# The report form makes photos smaller in the browser before sending them (mobile data costs money):
+# longest side in pixels, JPEG quality. The server still validates and re-encodes what arrives.
+LAPOR_PHOTO_UPLOAD_SIDE = 1600
+LAPOR_PHOTO_UPLOAD_QUALITY = 0.7
 LAPOR_PHOTOS_PER_REPORT = 5
 # Documents of service requests (permit applications, tax questions): PDF or images, kept private.
 LAPOR_DOCUMENT_MAX_BYTES = int(os.environ.get("LAPOR_DOCUMENT_MAX_BYTES", str(5 * 1024 * 1024)))
@@ -182,7 +186,7 @@ USE_TZ = True
 
 # --- Static files and uploads -------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(os.environ.get("LAPOR_STATIC_ROOT", BASE_DIR / "var" / "static"))  # collectstatic writes here
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     # Installed by scripts/setup.sh with `npm ci` (package-lock.json); served from here, never a CDN.
@@ -241,6 +245,18 @@ LAPOR_PUBLIC_URL = os.environ.get("LAPOR_PUBLIC_URL", "http://127.0.0.1:8000").r
 LAPOR_WEBHOOK_SECRET = os.environ.get("LAPOR_WEBHOOK_SECRET", "")
 # The city's SMS/WhatsApp gateway for reporters who gave a phone number (a webhook), if any.
 LAPOR_REPORTER_WEBHOOK_URL = os.environ.get("LAPOR_REPORTER_WEBHOOK_URL", "")
+# Web Push (notifications/push.py): the install's VAPID key pair, made on first need and kept in this file
+# (0600); LAPOR_VAPID_PRIVATE_KEY gives it instead (PEM, or the raw key in URL-safe base64), for several
+# app servers sharing one key. The subject is the contact push services are given: LAPOR_VAPID_SUBJECT,
+# else the privacy contact's address, else the site's address.
+LAPOR_VAPID_PRIVATE_KEY_FILE = Path(
+    os.environ.get("LAPOR_VAPID_PRIVATE_KEY_FILE", BASE_DIR / "var" / "vapid_private.pem")
+)
+LAPOR_VAPID_PRIVATE_KEY = os.environ.get("LAPOR_VAPID_PRIVATE_KEY", "")
+LAPOR_VAPID_SUBJECT = os.environ.get("LAPOR_VAPID_SUBJECT", "")
+# Push endpoints on loopback and over plain http are refused unless this is on (tests, development):
+# a subscription must never make the server post to a local or private address.
+LAPOR_PUSH_ALLOW_LOCAL_ENDPOINTS = env_bool("LAPOR_PUSH_ALLOW_LOCAL_ENDPOINTS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("LAPOR_MAIL_FROM", "Lapor Batu <noreply@lapor.batukota.go.id>")
 if os.environ.get("LAPOR_SMTP_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -262,6 +278,17 @@ LAPOR_NEWS_MAX_BYTES = int(os.environ.get("LAPOR_NEWS_MAX_BYTES", str(2 * 1024 *
 # Count views of the information pages per day and page, and nothing about the visitor (no address,
 # cookie or browser). Off unless the city enables it.
 LAPOR_COUNT_PAGE_VIEWS = env_bool("LAPOR_COUNT_PAGE_VIEWS", False)
+
+# --- Who runs the service, the emergency lines, and how long a reporter's contact is kept -------
+# Shown in every page's footer and on /tentang/, /privasi/ and /ketentuan/. 112 is always shown; the
+# city's disaster hotline only when its number is set (never a made-up default).
+LAPOR_OPERATOR_NAME = os.environ.get("LAPOR_OPERATOR_NAME", "Pemerintah Kota Batu")
+LAPOR_PRIVACY_CONTACT_EMAIL = os.environ.get("LAPOR_PRIVACY_CONTACT_EMAIL", "")
+LAPOR_DISASTER_HOTLINE = os.environ.get("LAPOR_DISASTER_HOTLINE", "")
+LAPOR_DISASTER_HOTLINE_NAME = os.environ.get("LAPOR_DISASTER_HOTLINE_NAME", "BPBD Kota Batu")
+# A reporter's name, phone, e-mail and chat id are removed this many days after the report was closed,
+# rejected or marked a duplicate (housekeeping job "contacts_expired"); the privacy notice says so.
+LAPOR_CONTACT_RETENTION_DAYS = int(os.environ.get("LAPOR_CONTACT_RETENTION_DAYS", "365"))
 
 # --- Chat channels: WhatsApp (Cloud API) and Telegram (Bot API) --------------------------------
 # A channel is on when its settings are set (otherwise its webhook answers 404). See the README's

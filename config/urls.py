@@ -14,6 +14,7 @@ api_urlpatterns = [
     path("", include("geo_reports.urls")),
     path("", include("maps.urls")),
     path("", include("analytics.urls")),
+    path("", include("notifications.urls")),
     path("info/", include("city_info.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
@@ -28,6 +29,7 @@ urlpatterns = [
     path("open311/v2/", include("open311.urls")),
     path("ogcapi/", include("ogcapi.urls")),
     path("channels/", include("chat.urls")),
+    path("", include("web.urls_app")),
 ]
 
 # Pages: Indonesian at /..., English at /en/...

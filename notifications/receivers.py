@@ -17,3 +17,15 @@ def on_report_updated(sender, *, update, **kwargs) -> None:
 
 def on_report_overdue(sender, *, report, **kwargs) -> None:
     services.notify_overdue(report)
+
+
+def on_report_assigned(sender, *, report, assignee, actor=None, **kwargs) -> None:
+    services.notify_assigned(report, assignee, actor)
+
+
+def on_report_co_handling_added(sender, *, report, agency, **kwargs) -> None:
+    services.notify_co_handling(report, agency)
+
+
+def on_reporter_link_requested(sender, *, report, token, **kwargs) -> None:
+    services.notify_private_link(report, token)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from districts.models import Agency, Membership
 from geo_reports.models import Report, ReportUpdate, Status
 
+from . import push_messages
 from .models import Notification
 from .tasks import send_notification
 
@@ -40,8 +41,8 @@ def report_document(report: Report, *, with_contact: bool) -> dict:
         "category": report.category.code,
         "status": report.status,
         "agency": report.agency.code if report.agency else None,
-        "description": report.description,
-        "answers": report.answers,
+        "description": report.staff_description,  # agencies read the reporter's own words
+        "answers": report.staff_answers,
         "location": [report.location.x, report.location.y],
         "geometry": {"type": report.geometry.geom_type, "coordinates": report.geometry.coords},
         "areas": {
@@ -65,15 +66,20 @@ def _agency_notification(report: Report, agency: Agency, event: str) -> Notifica
     method = agency.send_method
     if method == Agency.SendMethod.EMAIL and agency.email:
         with translation.override("id"):
-            subject = _("[Lapor Batu] New report %(code)s: %(category)s") % {
-                "code": report.tracking_code,
-                "category": report.category.name,
-            }
+            names = {"code": report.tracking_code, "category": report.category.name}
+            if event == "co_handling":
+                subject = _("[Lapor Batu] Copy for your agency: %(code)s %(category)s") % names
+                lead = _("%(agency)s leads this report; your agency co-handles it and may reply.") % {
+                    "agency": report.agency.name if report.agency else "-"
+                }
+            else:
+                subject = _("[Lapor Batu] New report %(code)s: %(category)s") % names
+                lead = report.routing_explanation
             lines = [
                 f"{report.category.name} · {_place(report)}",
-                report.routing_explanation,
+                lead,
                 "",
-                report.description or "-",
+                report.staff_description or "-",
                 "",
                 _("Resolve by: %(due)s")
                 % {"due": report.resolve_due.strftime("%Y-%m-%d %H:%M") if report.resolve_due else "-"},
@@ -93,13 +99,13 @@ def _agency_notification(report: Report, agency: Agency, event: str) -> Notifica
             "service_code": report.category.code,
             "lat": f"{report.location.y:.7f}",
             "long": f"{report.location.x:.7f}",
-            "description": report.description or report.category.name,
+            "description": report.staff_description or report.category.name,
             "api_key": agency.endpoint_api_key,
             "first_name": contact.name if contact else "",
             "email": contact.email if contact else "",
             "phone": contact.phone if contact else "",
         }
-        for code, value in report.answers.items():
+        for code, value in report.staff_answers.items():
             form[f"attribute[{code}]"] = ",".join(value) if isinstance(value, list) else str(value)
         payload = {"url": agency.endpoint_url.rstrip("/") + "/requests.json", "form": form}
         channel = Channel.AGENCY_OPEN311
@@ -201,10 +207,15 @@ def notify_update(update: ReportUpdate) -> list[Notification]:
     if update.is_internal:
         return []
     report = update.report
-    queued = _reporter_notifications(report, update.kind, update)
+    queued = _reporter_notifications(report, update.kind, update) + push_messages.reporter_pushes(update)
     if update.new_status == Status.REFERRED and report.agency:
         queued.append(_agency_notification(report, report.agency, "referred"))
     return _queue(queued)
+
+
+def notify_co_handling(report: Report, agency: Agency) -> list[Notification]:
+    """An agency copied on a report hears of it by its own delivery, like the agency leading it."""
+    return _queue([_agency_notification(report, agency, "co_handling")])
 
 
 def notify_overdue(report: Report) -> list[Notification]:
@@ -235,4 +246,41 @@ def notify_overdue(report: Report) -> list[Notification]:
             )
             for m in supervisors
         ]
+        + push_messages.supervisor_pushes(report)
     )
+
+
+def notify_assigned(report: Report, assignee, actor=None) -> list[Notification]:
+    """The staff member given a report hears of it on the devices where they turned pushes on."""
+    return _queue(push_messages.assignee_pushes(report, assignee, actor))
+
+
+def notify_private_link(report: Report, token: str) -> list[Notification]:
+    """The private link, e-mailed to the reporter who asked for it (both languages, like every message
+    to reporters). The link's secret is in the message only until it is sent (delivery.EmailDelivery
+    takes it out of the stored copy)."""
+    link = _public_url(report) + "?t=" + token
+    body = "\n".join(
+        [
+            f"Tautan pribadi laporan {report.tracking_code} ({report.category.name}):",
+            link,
+            "Simpan tautan ini untuk mengikuti laporan, mengonfirmasi perbaikan atau membuka kembali laporan. "
+            "Jangan bagikan kepada orang lain.",
+            "",
+            f"The private link of report {report.tracking_code} ({report.category.name_en}):",
+            link,
+            "Keep it to follow the report, confirm the fix or reopen it. Do not share it with others.",
+        ]
+    )
+    notification = Notification(
+        channel=Channel.REPORTER_EMAIL,
+        report=report,
+        event="private_link",
+        payload={
+            "to": report.contact.email,
+            "subject": f"[Lapor Batu] {report.tracking_code}: tautan pribadi / private link",
+            "body": body,
+            "secrets": [token],
+        },
+    )
+    return _queue([notification])

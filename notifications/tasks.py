@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from .delivery import CHANNELS
+from .delivery import CHANNELS, Undeliverable
 from .models import Notification
 
 logger = logging.getLogger(__name__)
@@ -37,6 +37,13 @@ def send_notification(notification_id: int) -> str:
         notification.save(update_fields=["next_attempt_at"])
     try:
         CHANNELS[notification.channel].send(notification)
+    except Undeliverable as exc:  # nobody left to tell: given up at once, never retried
+        notification.attempts += 1
+        notification.state = Notification.State.FAILED
+        notification.last_error = str(exc)[:2000]
+        notification.save(update_fields=["attempts", "last_error", "state"])
+        logger.info("notification %s not sent: %s", notification.pk, notification.last_error)
+        return "dropped"
     except Exception as exc:
         notification.attempts += 1
         notification.last_error = f"{exc.__class__.__name__}: {exc}"[:2000]

@@ -111,11 +111,14 @@ def database_url(settings_dict: dict) -> str:
 class AppServer:
     """gunicorn serving config.wsgi on a free loopback port."""
 
-    def __init__(self, env: dict[str, str], name: str):
-        self.port = free_port()
+    def __init__(self, env: dict[str, str], name: str, port: int | None = None):
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         self.log_path = ARTIFACTS / f"server-{name}-{self.port}.log"
+        # What each request cost on the wire (method, path without its query, status, body bytes, the
+        # Content-Length): the data budgets count what really left the server.
+        self.access_log = ARTIFACTS / f"access-{name}-{self.port}.log"
         self.log = open(self.log_path, "wb")  # noqa: SIM115 (closed in stop)
         self.process = subprocess.Popen(
             [
@@ -133,12 +136,33 @@ class AppServer:
                 "120",
                 "--graceful-timeout",
                 "5",
+                "--access-logfile",
+                str(self.access_log),
+                "--access-logformat",
+                "%(m)s %(U)s %(s)s %(B)s %({content-length}o)s",
             ],
             cwd=BASE_DIR,
             env={**os.environ, **env},
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
+
+    def requests_since(self, mark: int) -> list[tuple[str, str, int, int]]:
+        """(method, path, status, body bytes) of the requests answered after `mark` (a length of the
+        access log, from access_mark())."""
+        time.sleep(0.3)  # gunicorn writes the line as the response ends
+        lines = self.access_log.read_bytes()[mark:].decode().splitlines()
+        rows = []
+        for line in lines:
+            method, path, status, written, length = line.split(" ")
+            # A file (a static asset, a photo) is handed to the socket whole, and gunicorn then counts
+            # no body bytes: its Content-Length says what went.
+            size = max(int(n) for n in (written, length) if n != "-") if (written, length) != ("-", "-") else 0
+            rows.append((method, path, int(status), size))
+        return rows
+
+    def access_mark(self) -> int:
+        return self.access_log.stat().st_size if self.access_log.exists() else 0
 
     def wait_until_up(self, path="/healthz", timeout=30.0):
         deadline = time.monotonic() + timeout
@@ -280,6 +304,16 @@ def bot_api():
 
 
 @pytest.fixture(scope="session")
+def push_service():
+    """The browsers' push services, faked on loopback (tests/push_service.py)."""
+    from tests.push_service import FakePushService
+
+    fake = FakePushService()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture(scope="session")
 def app_env(django_db_setup, mail_relay, webhooks, graph_api, bot_api) -> dict[str, str]:
     """The environment of the server and the worker: the test database, the mail relay, the gateway,
     the chat platforms."""
@@ -306,6 +340,10 @@ def app_env(django_db_setup, mail_relay, webhooks, graph_api, bot_api) -> dict[s
         "LAPOR_TELEGRAM_BOT_TOKEN": platforms.TELEGRAM_BOT_TOKEN,
         "LAPOR_TELEGRAM_SECRET": platforms.TELEGRAM_SECRET,
         "LAPOR_TELEGRAM_API_URL": bot_api.url,
+        # Web Push: the loopback push service (tests/push_service.py) speaks plain http; the install's
+        # VAPID key lives with the test artifacts, not in the development install's var/.
+        "LAPOR_PUSH_ALLOW_LOCAL_ENDPOINTS": "1",
+        "LAPOR_VAPID_PRIVATE_KEY_FILE": str(ARTIFACTS / "push" / "vapid_private.pem"),
     }
 
 
@@ -324,14 +362,20 @@ def run_worker(env: dict[str, str]) -> str:
 
 
 @pytest.fixture(scope="session")
-def server(django_db_setup, django_db_blocker, app_env):
-    """Base URL of the real application server, serving the test database."""
+def app_server(django_db_setup, django_db_blocker, app_env):
+    """The real application server (gunicorn), serving the test database."""
     app = AppServer(app_env, "main")
     try:
-        yield app.wait_until_up().url
+        yield app.wait_until_up()
     finally:
         app.stop()
         wait_for_other_sessions_to_end(django_db_blocker)
+
+
+@pytest.fixture(scope="session")
+def server(app_server) -> str:
+    """Base URL of the real application server."""
+    return app_server.url
 
 
 @pytest.fixture

@@ -15,9 +15,13 @@ from analytics.statistics import app_usage, report_statistics
 from districts.models import Area
 from districts.selectors import city_bounds
 from geo_reports import documents, selectors
+from geo_reports.models import Category
+from geo_reports.personal_data import reporter_notice
 from geo_reports.serializers.outputs import CategorySerializer, DocumentSerializer, ReportDetailSerializer
 from geo_reports.services.base import normalize_tracking_code, reporter_token_matches
 from geo_reports.workflow import MAP_GROUPS, OPEN_STATUSES
+
+from .exports import export_links
 
 
 def api_urls() -> dict[str, str]:
@@ -60,30 +64,34 @@ def home(request):
     )
 
 
-@require_GET
-def report(request):
-    categories = list(selectors.category_list())
-    # /lapor/?kategori=izin-bangunan opens the form with that category chosen (the services page links so).
-    wanted = request.GET.get("kategori", "")
-    selected = next((category for category in categories if category.code == wanted), None)
+def _form(request, *, categories: list, selected, request_mode: bool):
+    """The report form (complaints) and the application form (service requests): one template, one
+    script, each with its own wording and order."""
     return render(
         request,
         "web/report_form.html",
         {
-            "nav": "report",
+            "nav": "services" if request_mode else "report",
+            "request_mode": request_mode,
+            "has_requests": selectors.category_service_requests().exists(),
             "category_groups": _grouped(categories),
             "selected_category": selected,
-            "photo_limit_mb": settings.LAPOR_PHOTO_MAX_BYTES // (1024 * 1024),
             "photos_per_report": settings.LAPOR_PHOTOS_PER_REPORT,
             "document_limit_mb": settings.LAPOR_DOCUMENT_MAX_BYTES // (1024 * 1024),
             "documents_per_report": settings.LAPOR_DOCUMENTS_PER_REPORT,
             "document_types": ",".join(documents.ACCEPT),
+            "privacy_url": reverse("web:privacy"),
             "page_config": {
                 "api": api_urls(),
                 "bounds": city_bounds(),
+                "mode": "request" if request_mode else "complaint",
                 "categories": CategorySerializer(categories, many=True).data,
                 "photo_limit_bytes": settings.LAPOR_PHOTO_MAX_BYTES,
                 "photos_per_report": settings.LAPOR_PHOTOS_PER_REPORT,
+                "photo_upload": {
+                    "side": settings.LAPOR_PHOTO_UPLOAD_SIDE,
+                    "quality": settings.LAPOR_PHOTO_UPLOAD_QUALITY,
+                },
                 "document_limit_bytes": settings.LAPOR_DOCUMENT_MAX_BYTES,
                 "documents_per_report": settings.LAPOR_DOCUMENTS_PER_REPORT,
                 "document_types": list(documents.ACCEPT),
@@ -93,13 +101,35 @@ def report(request):
     )
 
 
+@require_GET
+def report(request):
+    """The complaint form. /lapor/?kategori=<code> opens it with that category chosen; a service
+    request's code goes to its own application form."""
+    categories = [c for c in selectors.category_list() if c.kind == Category.Kind.COMPLAINT]
+    wanted = request.GET.get("kategori", "")
+    if wanted and selectors.category_service_requests().filter(code=wanted).exists():
+        return redirect("web:apply", code=wanted)
+    selected = next((category for category in categories if category.code == wanted), None)
+    return _form(request, categories=categories, selected=selected, request_mode=False)
+
+
+@require_GET
+def apply(request, code: str):
+    """A service request (a permit, a question about a local tax): an application, not a problem."""
+    categories = list(selectors.category_service_requests())
+    selected = next((category for category in categories if category.code == code), None)
+    if selected is None:
+        raise Http404(_("There is no such service."))
+    return _form(request, categories=categories, selected=selected, request_mode=True)
+
+
 @never_cache
 @require_GET
 def report_detail(request, code: str):
     report = selectors.report_own_detail().filter(tracking_code=normalize_tracking_code(code)).first()
     token = request.GET.get("t", "")
     is_reporter = report is not None and reporter_token_matches(report, token)
-    if report is None or not (report.category.is_public or is_reporter):
+    if report is None or not (selectors.report_readable_by_public(report) or is_reporter):
         raise Http404(_("No report has this tracking code."))
     context = {"request": request, "asset_geometry": True, "private_answers": is_reporter}
     feature = ReportDetailSerializer(report, context=context).data
@@ -120,6 +150,7 @@ def report_detail(request, code: str):
             "documents": files,
             "is_open": report.status in OPEN_STATUSES,
             "is_reporter": is_reporter,
+            "personal_data_notice": reporter_notice(report) if is_reporter else None,
             "page_config": {
                 "api": api_urls(),
                 "report": {
@@ -170,8 +201,10 @@ def statistics(request):
     if PERIODS[period]:
         reports = reports.filter(created_at__gte=timezone.now() - dt.timedelta(days=PERIODS[period]))
     league = report_statistics(reports=reports, group="agency")
-    league.sort(key=lambda row: (-(row["on_time_share"] or 0), row["median_first_response_hours"] or 1e9))
-    since = (timezone.now() - dt.timedelta(days=PERIODS[period])).isoformat() if PERIODS[period] else ""
+    # Fair to volume: by the share on time the agency reaches at least (Wilson), then by volume.
+    league.sort(key=lambda row: (-(row["on_time_lower_bound"] or -1), -row["received"], row["label"] or ""))
+    start = timezone.localtime(timezone.now() - dt.timedelta(days=PERIODS[period])) if PERIODS[period] else None
+    since = start.replace(microsecond=0).isoformat() if start else ""
     return render(
         request,
         "web/statistics.html",
@@ -186,6 +219,7 @@ def statistics(request):
             "usage": app_usage(since=timezone.now() - dt.timedelta(days=PERIODS[period]) if PERIODS[period] else None),
             # For the feeds of resolved reports per desa.
             "kecamatan": Area.objects.filter(kind=Area.Kind.KECAMATAN).prefetch_related("children").order_by("name"),
+            "exports": export_links({"since": since} if since else {}),
             "page_config": {
                 "api": {
                     **api_urls(),

@@ -11,12 +11,15 @@ its photos and documents, its first timeline entry and (through the report_recei
 notification rows, in one transaction.
 """
 
+import base64
 import datetime as dt
 import hashlib
+import hmac
 import json
 import secrets
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -32,7 +35,9 @@ from ..models.reports import Channel
 from ..photos import ProcessedPhoto
 from ..routing import RoutingDecision, route
 from ..serializers.inputs import ReportInputSerializer
-from .base import deadlines_set, decision_apply, new_tracking_code, photo_store, token_hash
+from .base import deadlines_set, decision_apply, new_tracking_code, photo_store, reporter_token_matches, token_hash
+from .cohandling import co_handlers_from_rule
+from .moderation import public_version
 
 
 class IdempotencyMismatch(ApplicationError):
@@ -167,7 +172,7 @@ def report_create(
     check_accepted(category, documents)
     decision = route(category=category, geometry=geometry)
     decision.flags.extend(flags)
-    token = secrets.token_urlsafe(24)
+    token = _replayable_token(idempotency_key) or secrets.token_urlsafe(24)
     files: list = []  # stored files, removed again if the transaction does not commit
     try:
         with transaction.atomic():
@@ -191,13 +196,31 @@ def report_create(
     return NewReport(report=report, reporter_token=token)
 
 
+# An Idempotency-Key at least this long is taken as a secret of the device that made it (the web app
+# makes a random UUID per report): a retry with it and the same content gets the private link again.
+SECRET_KEY_LENGTH = 32
+
+
+def _replayable_token(key: str | None) -> str | None:
+    """The private link's token of a report submitted with a device's secret Idempotency-Key: derived
+    from the key, so a device whose first answer was lost (the connection dropped, the app was closed)
+    learns it on its retry. Shorter keys (hand-made, guessable) get a random token, told once."""
+    if not key or len(key) < SECRET_KEY_LENGTH:
+        return None
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"reporter-token:{key}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")[:32]
+
+
 def _replay(key: str, fingerprint: str) -> NewReport | None:
     earlier = IdempotencyKey.objects.select_related("report").filter(key=key).first()
     if earlier is None:
         return None
     if earlier.fingerprint != fingerprint:
         raise IdempotencyMismatch()
-    return NewReport(report=earlier.report, reporter_token=None, replayed=True)
+    token = _replayable_token(key)
+    if token and not reporter_token_matches(earlier.report, token):
+        token = None  # made before the secret key changed
+    return NewReport(report=earlier.report, reporter_token=token, replayed=True)
 
 
 def _discard(files: list) -> None:
@@ -208,11 +231,15 @@ def _discard(files: list) -> None:
 def _insert_report(
     decision: RoutingDecision, description, answers, contact, photos, channel, token, created_at, files
 ) -> Report:
+    public = public_version(category=decision.category, description=description, answers=answers)
     for _attempt in range(5):
         report = Report(
             tracking_code=new_tracking_code(),
-            description=description,
-            answers=answers,
+            description=public.description,
+            answers=public.answers,
+            description_original=public.description_original,
+            answers_original=public.answers_original,
+            needs_review=public.masked,
             channel=channel,
             reporter_token_hash=token_hash(token),
         )
@@ -246,9 +273,14 @@ def _insert_report(
         actor_role=ReportUpdate.Role.CITIZEN,
         agency=decision.agency,
         new_status=Status.SUBMITTED,
-        data={"explanation": decision.explanation, "explanation_en": decision.explanation_en},
+        data={
+            "explanation": decision.explanation,
+            "explanation_en": decision.explanation_en,
+            **({"masked": list(public.kinds)} if public.masked else {}),
+        },
         created_at=report.created_at,
     )
+    co_handlers_from_rule(report, decision)
     return report
 
 

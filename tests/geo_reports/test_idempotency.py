@@ -104,8 +104,6 @@ def test_web_form_a_reused_key_with_other_answers_is_refused(api):
     headers = {"Idempotency-Key": key, "X-Lapor-Channel": "web"}
     assert api.post("/api/reports/", data=web_form(), headers=headers).status_code == 201
     before = counts()
-    other = api.post(
-        "/api/reports/", data=web_form(answers=json.dumps({"problem": "depot_full"})), headers=headers
-    )
+    other = api.post("/api/reports/", data=web_form(answers=json.dumps({"problem": "depot_full"})), headers=headers)
     assert other.status_code == 422, other.text
     assert counts() == before

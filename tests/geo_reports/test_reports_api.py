@@ -204,10 +204,32 @@ def test_an_idempotent_retry_returns_the_first_report(api):
     assert first.status_code == 201 and retry.status_code == 200
     assert retry.headers["Idempotent-Replayed"] == "true"
     assert retry.json()["id"] == first.json()["id"]
-    assert first.json()["properties"]["reporter_token"] and retry.json()["properties"]["reporter_token"] is None
+    # The key is the device's secret (a UUID): the retry learns the private link again, in case the
+    # first answer never reached the device.
+    token = first.json()["properties"]["reporter_token"]
+    assert token and retry.json()["properties"]["reporter_token"] == token
     assert Report.objects.filter(description="sekali saja").count() == 1
     different = dict(body, properties={**body["properties"], "description": "lain"})
     assert create(api, different, **{"Idempotency-Key": key}).status_code == 422
+
+
+def test_a_short_hand_made_key_never_gives_the_private_link_again(api):
+    geometry, _ = light_pin(2.0, index=42)
+    body = feature("pju-mati", geometry, answers={"problem": "out"}, description="kunci pendek")
+    first = create(api, body, **{"Idempotency-Key": "kunci-1"})
+    retry = create(api, body, **{"Idempotency-Key": "kunci-1"})
+    assert retry.status_code == 200 and retry.json()["id"] == first.json()["id"]
+    # Anyone could guess "kunci-1" and send the public content again: the link is told once only.
+    assert first.json()["properties"]["reporter_token"] and retry.json()["properties"]["reporter_token"] is None
+    # Tokens from two devices' keys differ, and each opens only its own report.
+    other = create(
+        api,
+        dict(body, properties={**body["properties"], "description": "lain"}),
+        **{"Idempotency-Key": str(uuid.uuid4())},
+    )
+    assert other.json()["properties"]["reporter_token"] != first.json()["properties"]["reporter_token"]
+    wrong = {"action": "erase_contact", "token": other.json()["properties"]["reporter_token"]}
+    assert api.post(f"/api/reports/{first.json()['id']}/reporter/", json=wrong).status_code == 403
 
 
 def test_racing_retries_with_one_key_make_one_report(api, server):

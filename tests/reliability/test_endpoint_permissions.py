@@ -41,7 +41,7 @@ CLASSIFIED = {
     ("api/tiles/reports/<int:z>/<int:x>/<int:y>.pbf", "get"): PUBLIC_READ,
     ("api/tiles/basemap/<slug:version>/<int:z>/<int:x>/<int:y>.pbf", "*"): PUBLIC_READ,
     ("api/tiles/basemap-staff/<slug:version>/<int:z>/<int:x>/<int:y>.pbf", "*"): PRIVATE_READ,  # pipes: staff
-    ("api/^reports/export\\.(?P<fmt>geojson|csv)$", "get"): PRIVATE_READ,  # private fields by policy
+    ("api/^reports/export\\.(?P<fmt>geojson|csv|gpkg)$", "get"): PRIVATE_READ,  # private fields by policy
     ("api/reports/track/<str:code>/", "get"): PUBLIC_READ,
     ("api/reports/<int:pk>/", "get"): PUBLIC_READ,
     ("api/reports/<int:pk>/support/", "post"): PUBLIC_WRITE,
@@ -50,6 +50,12 @@ CLASSIFIED = {
     ("api/reports/<int:pk>/reroute/", "post"): STAFF_WRITE,
     ("api/reports/<int:pk>/comments/", "post"): STAFF_WRITE,
     ("api/reports/<int:pk>/assign/", "post"): STAFF_WRITE,
+    ("api/reports/<int:pk>/public-text/", "post"): STAFF_WRITE,
+    ("api/reports/<int:pk>/review/", "post"): STAFF_WRITE,
+    ("api/reports/<int:pk>/visibility/", "post"): STAFF_WRITE,
+    ("api/reports/<int:pk>/photos/<uuid:photo>/visibility/", "post"): STAFF_WRITE,
+    ("api/reports/<int:pk>/co-handlers/", "post"): STAFF_WRITE,
+    ("api/reports/<int:pk>/co-handlers/<slug:agency>/", "delete"): STAFF_WRITE,
     ("api/stats/", "get"): PUBLIC_READ,
     ("api/stats/hotspots/assets/", "get"): PUBLIC_READ,
     ("api/stats/hotspots/clusters/", "get"): PUBLIC_READ,
@@ -77,6 +83,7 @@ CLASSIFIED = {
     ("ogcapi/^collections/?$", "*"): PUBLIC_READ,
     ("ogcapi/^collections/(?P<collection_id>[^/]+)/?$", "*"): PUBLIC_READ,
     ("ogcapi/^collections/(?P<collection_id>[^/]+)/items/?$", "*"): PUBLIC_READ,
+    ("ogcapi/^collections/(?P<collection_id>[^/]+)/queryables/?$", "*"): PUBLIC_READ,
     ("ogcapi/^collections/(?P<collection_id>[^/]+)/items/(?P<feature_id>[^/]+)/?$", "*"): PUBLIC_READ,
     ("", "*"): PUBLIC_READ,
     ("lapor/", "*"): PUBLIC_READ,
@@ -86,12 +93,29 @@ CLASSIFIED = {
     ("petugas/", "*"): PRIVATE_READ,
     ("petugas/laporan/<str:code>/", "*"): PRIVATE_READ,
     ("petugas/terdekat/", "*"): PRIVATE_READ,
+    ("petugas/mulai/", "*"): PRIVATE_READ,  # redirects staff to their page, strangers to sign in
     ("masuk/", "get"): PUBLIC_READ,
     ("masuk/", "post"): PUBLIC_WRITE,
     ("masuk/", "put"): PUBLIC_WRITE,
     ("keluar/", "get"): PUBLIC_READ,
     ("keluar/", "post"): PUBLIC_WRITE,
     ("layanan/", "*"): PUBLIC_READ,
+    ("layanan/<slug:code>/", "*"): PUBLIC_READ,
+    ("tentang/", "*"): PUBLIC_READ,
+    # The installable app: its worker, manifest and offline pages hold nobody's data.
+    ("sw.js", "*"): PUBLIC_READ,
+    ("manifest.webmanifest", "*"): PUBLIC_READ,
+    ("offline/", "*"): PUBLIC_READ,
+    ("laporan-saya/", "*"): PUBLIC_READ,  # the list lives on the phone, not on the server
+    # Web Push: the site's public key; a reporter follows a report with its private link (the token,
+    # which a staff login does not replace); staff follow their own work.
+    ("api/push/key/", "get"): PUBLIC_READ,
+    ("api/reports/<int:pk>/push/", "post"): PUBLIC_WRITE,
+    ("api/reports/<int:pk>/push/", "delete"): PUBLIC_WRITE,
+    ("api/push/subscriptions/", "post"): STAFF_WRITE,
+    ("api/push/subscriptions/", "delete"): STAFF_WRITE,
+    ("privasi/", "*"): PUBLIC_READ,
+    ("ketentuan/", "*"): PUBLIC_READ,
     ("api/reports/<int:pk>/documents/<uuid:document>/", "get"): PRIVATE_READ,  # requester's link or agency
     # City information: anyone reads; agency staff write their own agency's items.
     **{(f"api/info/{kind}/", "get"): PUBLIC_READ for kind in ("events", "jobs", "announcements")},
@@ -272,14 +296,15 @@ def test_staff_api_reads(api, server, tokens, who):
 
 
 @pytest.mark.parametrize("who", WHO, ids=lambda w: w or "anonymous")
-@pytest.mark.parametrize("fmt", ["csv", "geojson"])
+@pytest.mark.parametrize("fmt", ["csv", "geojson", "gpkg"])
 def test_exports_carry_private_fields_only_for_the_agency_and_city_wide_roles(api, server, tokens, who, fmt):
     name = f"Warga Ekspor {fmt} 7340"
     report = dishub_report(server, name=name)
     response = api.get(f"/api/reports/export.{fmt}", headers=headers_of(tokens, who))
     assert response.status_code == 200
-    assert report["tracking_code"] in response.text
-    assert (name in response.text) == (who in READERS), who
+    # Bytes, not text: a GeoPackage is an SQLite file, which holds its text as UTF-8.
+    assert report["tracking_code"].encode() in response.content
+    assert (name.encode() in response.content) == (who in READERS), who
     if who in READERS:
         assert "no-store" in response.headers["Cache-Control"]
 
@@ -289,6 +314,11 @@ STAFF_WRITES = {
     "reroute": ({"category": "lalu-lintas", "version": 1}, ACTORS),
     "comments": ({"message": "Sedang kami cek."}, ACTORS | {"dishub-crew"}),
     "assign": ({"assignee": "dishub-crew", "version": 1}, ACTORS),
+    # Moderation and co-handling: the agency's operators and supervisors, not its crew.
+    "public-text": ({"version": 1, "description": "Lampu mati.", "reason": "Nama orang dihapus"}, ACTORS),
+    "review": ({"version": 1, "publish": False}, ACTORS),
+    "visibility": ({"version": 1, "hidden": True, "reason": "test"}, ACTORS),
+    "co-handlers": ({"agency": "dlh", "reason": "Pohon tumbang di dekat tiang"}, ACTORS),
 }
 
 
@@ -312,18 +342,40 @@ def test_staff_writes(api, server, tokens, who, endpoint):
         assert response.json()["detail"]
 
 
+@pytest.mark.parametrize("who", WHO, ids=lambda w: w or "anonymous")
+def test_staff_push_subscriptions(api, tokens, push_service, who):
+    from notifications.models import PushSubscription
+
+    browser = push_service.browser(f"permissions-{who}")
+    headers = headers_of(tokens, who)
+    body = {"subscription": browser.subscription(), "language": "id"}
+    response = api.post("/api/push/subscriptions/", json=body, headers=headers)
+    allowed = who in STAFF
+    assert response.status_code == (201 if allowed else expect(who, set())), response.text[:300]
+    assert PushSubscription.objects.filter(endpoint=browser.endpoint).exists() == allowed
+    response = api.request("DELETE", "/api/push/subscriptions/", json={"endpoint": browser.endpoint}, headers=headers)
+    assert response.status_code == (204 if allowed else expect(who, set())), response.text[:300]
+    assert not PushSubscription.objects.filter(endpoint=browser.endpoint).exists()
+
+
 def test_every_private_read_and_staff_write_has_a_probe():
     probed = {
+        ("api/push/subscriptions/", "post"),  # test_staff_push_subscriptions
+        ("api/push/subscriptions/", "delete"),
         ("api/staff/inbox/", "get"),
         ("api/staff/reports/<int:pk>/", "get"),
         ("api/reports/nearby/", "get"),
-        ("api/^reports/export\\.(?P<fmt>geojson|csv)$", "get"),
+        ("api/^reports/export\\.(?P<fmt>geojson|csv|gpkg)$", "get"),
         ("petugas/", "*"),
         ("petugas/laporan/<str:code>/", "*"),
         ("petugas/terdekat/", "*"),
         # test_the_staff_basemap
         ("api/tiles/basemap-staff/<slug:version>/<int:z>/<int:x>/<int:y>.pbf", "*"),
         *((f"api/reports/<int:pk>/{endpoint}/", "post") for endpoint in STAFF_WRITES),
+        # test_photo_moderation_and_ending_co_handling
+        ("api/reports/<int:pk>/photos/<uuid:photo>/visibility/", "post"),
+        ("api/reports/<int:pk>/co-handlers/<slug:agency>/", "delete"),
+        ("petugas/mulai/", "*"),  # test_staff_pages
         # test_request_documents
         ("api/reports/<int:pk>/documents/<uuid:document>/", "get"),
         # test_city_information_writes, test_city_information_staff_pages
@@ -350,14 +402,58 @@ def test_staff_pages(server, who):
     for path, allowed in (
         ("/petugas/", STAFF),
         ("/petugas/terdekat/", STAFF),
+        ("/petugas/mulai/", set()),  # redirects staff on to their page
         (f"/petugas/laporan/{report['tracking_code']}/", READERS),
         (f"/en/petugas/laporan/{report['tracking_code']}/", READERS),
     ):
         response = client.get(path)
         if who is None:
             assert response.status_code == 302 and "/masuk/" in response.headers["Location"], path
+        elif path == "/petugas/mulai/":
+            assert response.status_code == (302 if who in STAFF else 403), (who, path)
         else:
             assert response.status_code == (200 if who in allowed else 403), (who, path)
+
+
+@pytest.mark.parametrize("who", WHO, ids=lambda w: w or "anonymous")
+def test_photo_moderation_and_ending_co_handling(api, server, tokens, who):
+    """Hiding a photo and ending a co-handling: the report's own operators and supervisors only; not its
+    crew, not the co-handling agency (DLH here), not a planner."""
+    import json
+
+    from districts.models import Asset
+    from geo_reports.models import AuditEntry, ReportCoHandler, ReportPhoto
+    from tests import images
+    from tests.places import beside
+
+    lights = Asset.objects.filter(layer__code="street_lights").order_by("external_id")
+    pin = beside(lights[700 + WHO.index(who)], 1.5)
+    created = api.post(
+        "/api/reports/",
+        data={"category": "pju-mati", "geometry": json.dumps({"type": "Point", "coordinates": [pin.x, pin.y]}),
+              "answers": json.dumps({"problem": "out"})},
+        files=[("photos", ("lampu.jpg", images.phone_photo(), "image/jpeg"))],
+    )  # fmt: skip
+    assert created.status_code == 201, created.text[:300]
+    report = created.json()["properties"]
+    admin = headers_of(tokens, "admin-test")
+    api.post(f"/api/reports/{report['id']}/co-handlers/", json={"agency": "dlh"}, headers=admin).raise_for_status()
+    photo = ReportPhoto.objects.get(report_id=report["id"])
+    audited = AuditEntry.objects.filter(report_id=report["id"]).count()
+    headers = headers_of(tokens, who)
+
+    hide = api.post(
+        f"/api/reports/{report['id']}/photos/{photo.uuid}/visibility/",
+        json={"public": False, "reason": "Wajah orang terlihat"},
+        headers=headers,
+    )
+    end = api.delete(f"/api/reports/{report['id']}/co-handlers/dlh/", headers=headers)
+    for response in (hide, end):
+        assert response.status_code == expect(who, ACTORS), (who, response.request.url, response.text[:300])
+    photo.refresh_from_db()
+    copied = ReportCoHandler.objects.filter(report_id=report["id"], agency__code="dlh").exists()
+    assert photo.is_public == (who not in ACTORS) and copied == (who not in ACTORS)
+    assert AuditEntry.objects.filter(report_id=report["id"]).count() == audited + (2 if who in ACTORS else 0)
 
 
 @pytest.mark.parametrize("who", WHO, ids=lambda w: w or "anonymous")

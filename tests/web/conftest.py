@@ -92,3 +92,20 @@ def tap_map_at(page, lon: float, lat: float, zoom: int = 18) -> None:
     )
     box = page.locator("#map").bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
+def pytest_runtest_logreport(report):
+    """The data budget's outcome joins its figures in the records (tests/reliability/records.py)."""
+    from tests.reliability import records
+
+    if records.proof_of(report.nodeid) in MEASURED and (report.when == "call" or not report.passed):
+        records.outcome(report.nodeid, report.outcome)
+
+
+def pytest_sessionfinish(session):
+    from tests.reliability import records
+
+    records.write()
+
+
+MEASURED = {"data_budget"}

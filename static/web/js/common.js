@@ -50,6 +50,22 @@
       });
   }
 
+  // An icon of the page's sprite (templates/web/_icons.svg), for scripts: <svg><use href="#icon-…"></svg>.
+  function icon(name) {
+    var svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+    var use = document.createElementNS("http://www.w3.org/2000/svg", "use");
+    svg.setAttribute("class", "icon");
+    svg.setAttribute("aria-hidden", "true");
+    use.setAttribute("href", "#icon-" + name);
+    svg.appendChild(use);
+    return svg;
+  }
+
+  function formatBytes(bytes) {
+    if (bytes < 1024 * 1024) return Math.max(1, Math.round(bytes / 1024)) + " KB";
+    return (bytes / 1048576).toLocaleString(lang === "en" ? "en-GB" : "id-ID", { maximumFractionDigits: 1 }) + " MB";
+  }
+
   function uuid() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
     return "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx".replace(/[xy]/g, function (c) {
@@ -114,7 +130,77 @@
     return group;
   }
 
-  window.Lapor = { t: t, el: el, api: api, uuid: uuid, deviceId: deviceId, formatDate: formatDate,
+  window.Lapor = { t: t, el: el, api: api, uuid: uuid, deviceId: deviceId, formatDate: formatDate, icon: icon, formatBytes: formatBytes,
                    reportUrl: reportUrl, boundaryLayer: boundaryLayer, pinIcon: pinIcon, assetHighlight: assetHighlight,
                    config: config, lang: lang };
+})();
+
+/* The installed app (web/views_app.py, web/service_worker.js): the service worker is registered once
+   the page has loaded (never competing with its first paint); reports waiting on the device are sent
+   when the connection comes back or the app is opened; a page shown from the cache says how old its
+   data is; the install prompt is kept for a sensible moment (after a report is sent, on "Laporan
+   saya"), never shown on its own. */
+(function () {
+  "use strict";
+  var Lapor = window.Lapor, t = Lapor.t;
+
+  if ("serviceWorker" in navigator && window.isSecureContext) {
+    window.addEventListener("load", function () {
+      navigator.serviceWorker.register("/sw.js", { scope: "/" }).then(function (registration) {
+        Lapor.registration = registration;
+        document.body.dataset.serviceWorker = "registered";
+        // An installed app asks at each opening whether a new release is out (a 304 of a few hundred
+        // bytes while it is not): browsers' own checks may wait, and an old shell would stay.
+        if (navigator.serviceWorker.controller && navigator.onLine !== false) registration.update().catch(function () {});
+      }).catch(function () { /* the site works without it */ });
+    });
+    navigator.serviceWorker.addEventListener("message", function (event) {
+      var data = event.data || {};
+      if (data.type === "stale") staleNote(data.storedAt);
+    });
+  }
+
+  // Reports made offline go as soon as there is a connection, from whichever page is open.
+  function flush() {
+    if (!Lapor.outbox || navigator.onLine === false) return;
+    Lapor.outbox.flush().catch(function () { /* tried again at the next chance */ });
+  }
+  window.addEventListener("online", flush);
+  window.addEventListener("load", flush);
+
+  // "Data from 10.32": the page shows what the phone kept, because the network did not answer.
+  function staleNote(storedAt) {
+    var note = document.getElementById("stale-note");
+    if (!note) {
+      note = Lapor.el("p", { className: "stale-note", id: "stale-note", role: "status" });
+      var main = document.getElementById("main");
+      main.insertBefore(note, main.firstChild);
+    }
+    var when = storedAt ? new Date(storedAt) : null;
+    var time = when && !isNaN(when) ? when.toLocaleString(Lapor.lang === "en" ? "en-GB" : "id-ID", {
+      day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", timeZone: "Asia/Jakarta",
+    }) : "?";
+    note.textContent = t("offline_data", { time: time });
+  }
+  window.addEventListener("online", function () {
+    var note = document.getElementById("stale-note");
+    if (note) note.remove();
+  });
+  Lapor.staleNote = staleNote;
+
+  // Install: offered where it helps (buttons marked data-install), never as a pop-up on arrival.
+  window.addEventListener("beforeinstallprompt", function (event) {
+    event.preventDefault();
+    Lapor.installPrompt = event;
+    Array.prototype.forEach.call(document.querySelectorAll("[data-install]"), function (button) { button.hidden = false; });
+  });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-install]");
+    if (!button || !Lapor.installPrompt) return;
+    Lapor.installPrompt.prompt();
+    Lapor.installPrompt.userChoice.then(function () {
+      Lapor.installPrompt = null;
+      Array.prototype.forEach.call(document.querySelectorAll("[data-install]"), function (b) { b.hidden = true; });
+    });
+  });
 })();
