@@ -163,6 +163,31 @@ def backup_cells(proof: dict) -> tuple[str, str]:
     )
 
 
+def data_budget_cells(proof: dict) -> tuple[str, str]:
+    figures = proof["figures"]
+    kb = lambda n: f"{n / 1024:,.0f} KB"  # noqa: E731
+    return (
+        f"a report from a 360 px phone with two 12-megapixel photos ({kb(figures['originals_bytes'])} as the camera "
+        f"wrote them), measured from Chromium's own requests",
+        f"{kb(figures['flow_sent_bytes'])} sent in all over {figures['flow_requests']} requests (the report "
+        f"{kb(figures['report_request_bytes'])}, its photos {kb(figures['photos_sent_bytes'])}) of a "
+        f"{kb(figures['budget_bytes'])} budget, {kb(figures['flow_received_bytes'])} received; {tests_line(proof)}",
+    )
+
+
+def app_visit_cells(proof: dict) -> tuple[str, str]:
+    figures = proof["figures"]
+    kb = lambda n: f"{n / 1024:,.1f} KB"  # noqa: E731
+    return (
+        "the home page opened twice in one browser, the second time from the installed app's cache, counted "
+        "from what the server sent (bodies, and 1 KB of headers a request), report data and map tiles apart",
+        f"first visit {kb(figures['first_visit_bytes'])} in {figures['first_visit_requests']} requests, the "
+        f"offline shell included (budget {kb(figures['first_visit_budget_bytes'])}); repeat visit "
+        f"{kb(figures['repeat_visit_bytes'])} in {figures['repeat_visit_requests']} requests (budget "
+        f"{kb(figures['repeat_visit_budget_bytes'])}); {tests_line(proof)}",
+    )
+
+
 # promise, proof, the records it reads, the cells (cases, failures) made of them
 RELIABILITY_ROWS = [
     (
@@ -191,6 +216,10 @@ RELIABILITY_ROWS = [
         settings_cells,
     ),
     ("backups restore", "`backup.sh`, `restore_check.sh`, `test_backup_restore.py`", ["backup_restore"], backup_cells),
+    ("a report costs little mobile data", "`tests/web/test_data_budget.py` (Chromium)", ["data_budget"],
+     data_budget_cells),
+    ("the installed app opens again for a few KB", "`tests/web/test_data_budget.py` (Chromium, the server's log)",
+     ["data_budget"], app_visit_cells),
 ]  # fmt: skip
 
 
