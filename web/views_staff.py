@@ -5,6 +5,7 @@ whose confirmation the next page shows (Django's messages)."""
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -61,6 +62,10 @@ def start(request):
     return redirect("staff:nearby" if roles == {Membership.Role.CREW} else "staff:inbox")
 
 
+# A page of the inbox: on a phone, 50 cards are a long scroll already.
+INBOX_PAGE_SIZE = 50
+
+
 @never_cache
 @login_required
 def inbox(request):
@@ -76,7 +81,8 @@ def inbox(request):
         overdue=values["overdue"],
         needs_review=values["needs_review"],
         order=values["order"],
-    )[:300]
+    )
+    page = Paginator(reports, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
     moment = timezone.now()
     rows = [
         {
@@ -85,7 +91,7 @@ def inbox(request):
             "overdue": bool(report.status in OPEN_STATUSES and report.resolve_due and report.resolve_due < moment),
             "co_handled": getattr(report, "co_handled", False),
         }
-        for report in reports
+        for report in page.object_list
     ]
     mine = staff_agencies(request.user)  # None: city-wide roles read every agency's inbox
     chosen = request.GET.get("agency", "") if valid else ""
@@ -105,6 +111,7 @@ def inbox(request):
             "agency_choices": Agency.objects.filter(is_active=True).order_by("name") if mine is None else mine,
             "agency": chosen,
             "rows": rows,
+            "page": page,
             "counts": selectors.inbox_counts(agencies=agencies),  # of the agency chosen, else of all mine
             "statuses": Status.choices,
             "status": (request.GET.get("status", "") if valid else "").strip(),
