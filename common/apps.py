@@ -6,3 +6,8 @@ class CommonConfig(AppConfig):
 
     name = "common"
     verbose_name = "Common"
+
+    def ready(self):
+        from . import housekeeping, signin
+
+        housekeeping.register("signin_records_expired", signin.signin_records_expired)

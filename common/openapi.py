@@ -26,6 +26,11 @@ ANSWERS = {
     "429": "Too many requests from here; see Retry-After.",
     "503": "The database is briefly unavailable; see Retry-After.",
 }
+# What a request with a body may also get (common.request_limits), before anything reads it.
+BODY_ANSWERS = {
+    "411": "A body sent in chunks: send it with its length (Content-Length).",
+    "413": "The body is larger than this address accepts.",
+}
 
 
 def document_errors(result, generator, request, public):
@@ -33,10 +38,11 @@ def document_errors(result, generator, request, public):
     that clients and schema-driven tests know every status the API uses."""
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR
     for path_item in result.get("paths", {}).values():
-        for operation in path_item.values():
+        for method, operation in path_item.items():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
-            for status, description in ANSWERS.items():
+            answers = {**ANSWERS, **BODY_ANSWERS} if method in ("post", "put", "patch") else ANSWERS
+            for status, description in answers.items():
                 operation["responses"].setdefault(
                     status,
                     {

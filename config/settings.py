@@ -10,6 +10,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from .secret_key import install_secret_key
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -25,13 +27,15 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "").strip()
+# Without DJANGO_SECRET_KEY (`make run`, the tests) the install makes its own key on first need and keeps
+# it in this file, readable only by its owner (config/secret_key.py); never a key written in the code. The
+# production settings insist on DJANGO_SECRET_KEY: several app servers must share one key.
+LAPOR_SECRET_KEY_FILE = Path(os.environ.get("LAPOR_SECRET_KEY_FILE", BASE_DIR / "var" / "secret_key"))
 if not SECRET_KEY:
     if not DEBUG and env_bool("DJANGO_REQUIRE_SECRET_KEY", False):
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set")
-    # A development key: fine for `make run` and the tests, never for a public server
-    # (the production settings refuse to start without DJANGO_SECRET_KEY).
-    SECRET_KEY = "insecure-development-key-for-lapor-batu-only"  # noqa: S105
+    SECRET_KEY = install_secret_key(LAPOR_SECRET_KEY_FILE)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
@@ -372,3 +376,104 @@ LOGGING = {
         "httpx": {"level": "WARNING"},
     },
 }
+
+# --- security: Content-Security-Policy ---
+# django-csp sends one policy on every response: scripts and style sheets only from the site itself,
+# inline ones only with the request's nonce (templates write `nonce="{{ request.csp_nonce }}"`; the
+# leaflet_map tag takes `csp_nonce=request.csp_nonce`), no eval; images and tiles from the site, data:
+# and blob: (photo previews) and the optional outside raster layer (LAPOR_TILE_URL) only.
+from urllib.parse import urlsplit  # noqa: E402
+
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+
+def _tile_origin(url: str) -> list[str]:
+    """The origin of a tile URL template, `{s}` subdomains as a wildcard host (CSP host source)."""
+    if not url:
+        return []
+    parts = urlsplit(url.replace("{s}", "*"))
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme in {"http", "https"} and parts.netloc else []
+
+
+LAPOR_TILE_ORIGINS = _tile_origin(LAPOR_TILE_URL)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:", "blob:", *LAPOR_TILE_ORIGINS],
+        "connect-src": [SELF, *LAPOR_TILE_ORIGINS],
+        "font-src": [SELF],
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    },
+}
+INSTALLED_APPS.append("csp")  # its system checks refuse settings of django-csp 3
+# Right after SecurityMiddleware: every response gets the header, also those that a later middleware
+# answers by itself (WhiteNoise's static files, the 503 while the database is away).
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
+
+# --- security: private links out of logs ---
+# A private token never reaches a log line: every record through the console handler (django.request
+# and the rest) has `t=`/`token=` values, X-Reporter-Token and the report cookies redacted. gunicorn
+# writes its own access log: scripts/run.sh gives it common.log_redaction.GunicornLogger.
+LOGGING["filters"] = {**LOGGING.get("filters", {}), "redact_tokens": {"()": "common.log_redaction.RedactTokens"}}
+LOGGING["handlers"]["console"]["filters"] = [*LOGGING["handlers"]["console"].get("filters", []), "redact_tokens"]
+
+# --- security: sign-in throttling and private responses ---
+# django-axes counts failed sign-ins on every way in (/masuk/, the admin, POST /api/auth/token/; see
+# common/signin.py): after LAPOR_SIGNIN_FAILURES failures in a row an account, or an address, is locked
+# out for 15 minutes, doubling with each further round within a day (up to 24 hours); 429 with a clear
+# message. Every failure is kept (AccessFailureLog) and an administrator unlocks in the admin.
+INSTALLED_APPS.append("axes")
+# Axes' backend first: it refuses a locked-out account or address before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# Last, as Axes asks: it turns a lockout flagged while signing in into common.signin.lockout_response.
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+AXES_FAILURE_LIMIT = int(os.environ.get("LAPOR_SIGNIN_FAILURES", "5"))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # per account, and per address (any account)
+AXES_COOLOFF_TIME = "common.signin.cool_off"
+AXES_USE_ATTEMPT_EXPIRATION = True  # each lockout expires by its own (growing) cool-off, not the caller's
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# Sign-in records (each with its address: personal data) are deleted after this many days (housekeeping).
+LAPOR_SIGNIN_RECORDS_DAYS = int(os.environ.get("LAPOR_SIGNIN_RECORDS_DAYS", "90"))
+AXES_LOCKOUT_CALLABLE = "common.signin.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "geo_reports.abuse.client_ip"  # LAPOR_TRUSTED_PROXIES, as the rate limits
+# Addresses never locked out (comma-separated, exact): the test suite's own loopback address, which
+# signs in thousands of times and fuzzes the token API. Empty unless set.
+AXES_IP_WHITELIST = env_list("LAPOR_SIGNIN_NEVER_LOCK", "")
+AXES_NEVER_LOCKOUT_WHITELIST = bool(AXES_IP_WHITELIST)
+# Staff data and reporters' tokens are never kept by a shared cache (common/caching.py). Right after
+# WhiteNoise: static files (answered by WhiteNoise) keep their long lifetimes untouched.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1, "common.caching.PrivateResponseMiddleware"
+)
+
+# --- security: uploads ---
+# A "+1" counts once per signed device cookie (geo_reports/devices.py); one address is given at most
+# this many new device cookies an hour.
+LAPOR_RATE_NEW_DEVICES = int(os.environ.get("LAPOR_RATE_NEW_DEVICES", "10"))
+# Request bodies are refused with 413 from their Content-Length, before anything reads them
+# (common/request_limits.py): any body up to Django's own limit on form fields; multipart bodies on
+# the paths that take files up to what the form there can hold, plus 1 MB of fields and framing.
+LAPOR_BODY_MAX_BYTES = DATA_UPLOAD_MAX_MEMORY_SIZE
+_PHOTOS_BYTES = LAPOR_PHOTOS_PER_REPORT * LAPOR_PHOTO_MAX_BYTES
+_DOCUMENTS_BYTES = LAPOR_DOCUMENTS_PER_REPORT * LAPOR_DOCUMENT_MAX_BYTES
+_FIELDS_BYTES = 1024 * 1024
+LAPOR_UPLOAD_MAX_BYTES = [
+    (r"^/api/reports/$", _PHOTOS_BYTES + _DOCUMENTS_BYTES + _FIELDS_BYTES),
+    (r"^/api/routing/preview/$", _PHOTOS_BYTES + _DOCUMENTS_BYTES + _FIELDS_BYTES),
+    (r"^/api/reports/\d+/transition/$", LAPOR_PHOTO_MAX_BYTES + _FIELDS_BYTES),
+    (r"^/open311/v2/requests\.(xml|json)$", _PHOTOS_BYTES + _FIELDS_BYTES),
+    (r"^/admin/", LAPOR_PHOTO_MAX_BYTES + _FIELDS_BYTES),
+]
+# Right after the language is chosen (the refusal speaks the request's language, pages' and machine
+# interfaces' alike) and before anything that may read the body (CSRF, Axes, the views).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("common.middleware.ApiLanguageMiddleware") + 1, "common.request_limits.RequestSizeLimitMiddleware"
+)

@@ -43,4 +43,5 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
+handler400 = "common.request_limits.bad_request"  # Django's RequestDataTooBig as 413, in the path's shape
 handler404 = "common.middleware.not_found"

@@ -104,6 +104,13 @@ def guard_support(*, ip: str, supporter: str, account: str = "") -> None:
         count_and_check(key=f"support:ip:{ip}", limit=settings.LAPOR_RATE_SUPPORTS * 10)
 
 
+def guard_new_device(*, ip: str) -> None:
+    """A new "+1" device cookie for `ip` (geo_reports.devices): LAPOR_RATE_NEW_DEVICES an hour per
+    address, so dropping the cookie before each "+1" buys only that many supporters."""
+    check_blocklist(ip=ip)
+    count_and_check(key=f"device:ip:{ip}", limit=settings.LAPOR_RATE_NEW_DEVICES)
+
+
 def forget_old_counters(now: dt.datetime) -> int:
     """Housekeeping: counters of windows that have closed."""
     deleted, _rows = RateCounter.objects.filter(window_start__lt=now - COUNTERS_KEPT).delete()

@@ -109,18 +109,19 @@ class ContactInline(admin.StackedInline):
 @admin.register(Report)
 class ReportAdmin(LeafletGeoAdmin):
     list_display = ("tracking_code", "category", "status", "agency", "desa", "created_at", "support_count")
-    list_filter = ("status", "category", "agency", "channel", "needs_review", "is_hidden")
+    list_filter = ("status", "category", "agency", "channel", "needs_review", "is_hidden", "is_private")
     search_fields = ("tracking_code", "description")
     date_hierarchy = "created_at"
     list_select_related = ("category", "agency", "desa")
     # The texts and their moderation change on the staff pages (services.moderation), which keep the
-    # reporter's words and leave a timeline and an audit entry.
+    # reporter's words and leave a timeline and an audit entry; the category changes by re-routing,
+    # which keeps a private request private (services.base.category_set).
     readonly_fields = (
         "tracking_code", "status", "agency", "desa", "kecamatan", "asset", "asset_distance_m", "routing",
         "routing_explanation", "routing_explanation_en", "acknowledge_due", "resolve_due",
         "first_response_at", "resolved_at", "closed_at", "support_count", "version", "created_at",
         "updated_at", "description", "answers", "description_original", "answers_original", "needs_review",
-        "is_hidden", "hidden_reason",
+        "is_hidden", "hidden_reason", "category", "is_private",
     )  # fmt: skip
     exclude = ("reporter_token_hash", "location", "duplicate_of", "assigned_to")
     inlines = [ContactInline, CoHandlerInline, TimelineInline]

@@ -114,3 +114,10 @@ def authorize(user, report: Report, action: Action) -> Acting:
     if not (user and user.is_authenticated):
         raise PermissionDenied(_("Sign in as agency staff to do this."))
     raise PermissionDenied(_("Only staff of the agency handling this report can do this."))
+
+
+def authorize_any(user, report: Report, actions) -> None:
+    """PermissionDenied unless `user` may do at least one of `actions` on `report`: checked before a
+    request's body is read (an after-photo is decoded only for someone who may act on the report)."""
+    if not any(can(user, report, action) for action in actions):
+        authorize(user, report, next(iter(actions)))

@@ -21,9 +21,10 @@ from .models import (
 )
 from .workflow import OPEN_STATUSES
 
-# Reports anyone may see: of a public category, and not hidden by staff. Other apps that combine it
-# with conditions of their own (a chat's own reports, an agency's exports) use this one condition.
-PUBLIC_REPORTS = Q(category__is_public=True, is_hidden=False)
+# Reports anyone may see: never private (filed under a non-public category once: Report.is_private),
+# of a category public now, and not hidden by staff. Other apps that combine it with conditions of
+# their own (a chat's own reports, an agency's exports) use this one condition.
+PUBLIC_REPORTS = Q(is_private=False, category__is_public=True, is_hidden=False)
 FINISHED_STATUSES = frozenset(Status.values) - OPEN_STATUSES
 
 
@@ -61,7 +62,7 @@ def _with_relations(reports: QuerySet[Report], *, hidden_photos: bool = False) -
 
 
 def report_public() -> QuerySet[Report]:
-    """Reports anyone may see: of public categories, not hidden by staff (no related rows loaded)."""
+    """Reports anyone may see (PUBLIC_REPORTS; no related rows loaded)."""
     return Report.objects.filter(PUBLIC_REPORTS)
 
 
@@ -89,7 +90,8 @@ def report_own_detail() -> QuerySet[Report]:
 
 
 def report_readable_by_public(report: Report) -> bool:
-    return report.category.is_public and not report.is_hidden
+    """PUBLIC_REPORTS for one report."""
+    return report.may_be_public and not report.is_hidden
 
 
 def report_nearby_open(

@@ -1,5 +1,6 @@
 from django.urls import path
-from rest_framework.authtoken.views import obtain_auth_token
+
+from common.signin import TokenApi
 
 from .apis import public, staff
 
@@ -31,5 +32,5 @@ urlpatterns = [
     path("reports/<int:pk>/co-handlers/<slug:agency>/", staff.ReportCoHandlerApi.as_view(), name="report-co-handler"),
     path("staff/inbox/", staff.StaffInboxApi.as_view(), name="staff-inbox"),
     path("staff/reports/<int:pk>/", staff.StaffReportApi.as_view(), name="staff-report"),
-    path("auth/token/", obtain_auth_token, name="auth-token"),
+    path("auth/token/", TokenApi.as_view(), name="auth-token"),  # counted by the sign-in throttling
 ]

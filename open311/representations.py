@@ -99,7 +99,7 @@ def service_request(
     report: Report, *, absolute_url: AbsoluteUrl, categories: dict[int, Category] | None = None
 ) -> dict:
     """A request in the spec's field order; with `categories` (extensions=true) also its answers,
-    extended attributes and public timeline. Expects report_public_detail()'s prefetches."""
+    extended attributes and public timeline. Expects selectors.service_request_search()'s rows."""
     photos = list(report.photos.all())
     timeline = list(report.public_updates)
     data = {
@@ -139,7 +139,8 @@ def service_request(
                 for number, photo in enumerate(photos, start=1)
             ],
             "duplicate": report.status == Status.DUPLICATE,
-            "parent_service_request_id": str(report.duplicate_of_id) if report.duplicate_of_id else None,
+            # Only an original the public may see (open311.selectors.service_request_search).
+            "parent_service_request_id": str(report.public_parent_id) if report.public_parent_id else None,
         }
         data["notes"] = [_note(update) for update in timeline]
     return data

@@ -40,8 +40,10 @@ def service_request_search(
     statuses: frozenset[str] = frozenset(),
 ) -> QuerySet[Report]:
     """Public requests, newest first, with everything a page of them shows loaded in a fixed number
-    of queries (photos and the public timeline are prefetched). `ids` overrides the other filters."""
-    reports = report_public_detail().order_by("-created_at", "-pk")
+    of queries (photos and the public timeline are prefetched). `ids` overrides the other filters.
+    `public_parent_id` is the original of a duplicate when the public may see it, else None."""
+    public_parent = report_public().filter(pk=OuterRef("duplicate_of_id")).values("pk")[:1]
+    reports = report_public_detail().annotate(public_parent_id=Subquery(public_parent)).order_by("-created_at", "-pk")
     if ids is not None:
         return reports.filter(pk__in=ids)
     if service_codes is not None:

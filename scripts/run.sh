@@ -21,7 +21,9 @@ children+=($!)
 children+=($!)
 
 say "serving Lapor Batu at http://$HOST:$PORT/ (Ctrl-C stops it), with the notification worker"
+# The logger class writes no private token (an old link's ?t=, a Referer, a header) to either log.
 .venv/bin/gunicorn config.wsgi:application \
-  --bind "$HOST:$PORT" --workers "${LAPOR_WORKERS:-3}" --access-logfile - --timeout 60 &
+  --bind "$HOST:$PORT" --workers "${LAPOR_WORKERS:-3}" --access-logfile - --timeout 60 \
+  --logger-class common.log_redaction.GunicornLogger &
 children+=($!)
 wait "${children[-1]}"

@@ -332,6 +332,11 @@ def app_env(django_db_setup, mail_relay, webhooks, graph_api, bot_api) -> dict[s
         # The suite files many reports from one address; the limits have their own tests.
         "LAPOR_RATE_REPORTS": "1000000",
         "LAPOR_RATE_SUPPORTS": "1000000",
+        "LAPOR_RATE_NEW_DEVICES": "1000000",
+        # The suite signs in from 127.0.0.1 thousands of times and fuzzes the token API with made-up
+        # passwords: that address is never locked out. The sign-in throttling's proofs
+        # (tests/reliability/test_security_signin.py) come from other loopback addresses, at the real limits.
+        "LAPOR_SIGNIN_NEVER_LOCK": "127.0.0.1",
         "LAPOR_WHATSAPP_VERIFY_TOKEN": platforms.WHATSAPP_VERIFY_TOKEN,
         "LAPOR_WHATSAPP_APP_SECRET": platforms.WHATSAPP_APP_SECRET,
         "LAPOR_WHATSAPP_TOKEN": platforms.WHATSAPP_TOKEN,

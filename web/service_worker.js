@@ -90,15 +90,17 @@ function patient(promise, ms) {
   });
 }
 
-function isPrivatePage(url) {
-  // Staff pages, sign-in, and a report opened with its private link (the token) are not kept.
-  return /^\/(en\/)?(petugas|masuk|keluar)\//.test(url.pathname) || url.searchParams.has("t");
+function isPrivatePage(url, response) {
+  // Staff pages, sign-in, a report opened with its private link (the token), and whatever the server
+  // says must not be stored (the reporter's own page at its clean address, a request's documents).
+  return /^\/(en\/)?(petugas|masuk|keluar)\//.test(url.pathname) || url.searchParams.has("t") ||
+    /no-store/.test(response.headers.get("Cache-Control") || "");
 }
 
 function page(request, url) {
   var shellUrl = CONFIG.shell.indexOf(url.pathname) !== -1;
   var network = fetch(request).then(function (response) {
-    if (response.ok && response.type === "basic" && !isPrivatePage(url)) {
+    if (response.ok && response.type === "basic" && !isPrivatePage(url, response)) {
       var copy = response.clone();
       caches.open(shellUrl ? SHELL : PAGES).then(function (cache) { cache.put(shellUrl ? url.pathname : request, copy); });
     }

@@ -7,14 +7,14 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from analytics.statistics import app_usage, report_statistics
 from districts.models import Area
 from districts.selectors import city_bounds
-from geo_reports import documents, selectors
+from geo_reports import documents, private_links, selectors
 from geo_reports.models import Category
 from geo_reports.personal_data import reporter_notice
 from geo_reports.serializers.outputs import CategorySerializer, DocumentSerializer, ReportDetailSerializer
@@ -123,23 +123,41 @@ def apply(request, code: str):
     return _form(request, categories=categories, selected=selected, request_mode=True)
 
 
-@never_cache
+def _private_link_open(request, report, token: str):
+    """A sent or kept private link (`?t=`) opened in a browser: the token becomes the report's cookie
+    and the browser goes on to the clean address (geo_reports/private_links.py says why)."""
+    clean = reverse("web:report-detail", args=[report.tracking_code])
+    if private_links.is_cross_site(request):
+        # Opened from another site: a redirect would arrive without the new SameSite=Strict cookie;
+        # a refresh from this page is this site's own navigation, and carries it.
+        response = render(request, "web/private_link_open.html", {"next": clean})
+    else:
+        response = redirect(clean)
+    if reporter_token_matches(report, token):
+        private_links.token_remember(response, request=request, report_id=report.pk, token=token)
+    add_never_cache_headers(response)
+    return private_links.no_referrer(response)
+
+
 @require_GET
 def report_detail(request, code: str):
     report = selectors.report_own_detail().filter(tracking_code=normalize_tracking_code(code)).first()
-    token = request.GET.get("t", "")
-    is_reporter = report is not None and reporter_token_matches(report, token)
-    if report is None or not (selectors.report_readable_by_public(report) or is_reporter):
+    if report is None:
+        raise Http404(_("No report has this tracking code."))
+    link_token = request.GET.get(private_links.QUERY)
+    if link_token is not None and private_links.is_browser_navigation(request):
+        return _private_link_open(request, report, link_token)
+    # The reporter's browser shows its cookie; a client that keeps none may still send the old link.
+    token = link_token or request.COOKIES.get(private_links.cookie_name(report.pk), "")
+    is_reporter = reporter_token_matches(report, token)
+    if not (selectors.report_readable_by_public(report) or is_reporter):
         raise Http404(_("No report has this tracking code."))
     context = {"request": request, "asset_geometry": True, "private_answers": is_reporter}
     feature = ReportDetailSerializer(report, context=context).data
-    # A request's documents are the requester's own: listed only behind the private link.
-    files = (
-        DocumentSerializer(selectors.report_documents(report), many=True, context={"reporter_token": token}).data
-        if is_reporter
-        else []
-    )
-    return render(
+    # A request's documents are the requester's own: listed only to them, their links carrying no
+    # token (the download takes the cookie).
+    files = DocumentSerializer(selectors.report_documents(report), many=True).data if is_reporter else []
+    response = render(
         request,
         "web/report_detail.html",
         {
@@ -159,10 +177,19 @@ def report_detail(request, code: str):
                     "status": report.status,
                     "asset": feature["properties"]["asset"],
                 },
+                # The page's script sends it in the X-Reporter-Token header, never in an address.
                 "token": token if is_reporter else None,
             },
         },
     )
+    patch_vary_headers(response, ("Cookie",))
+    if is_reporter or link_token is not None:
+        # The reporter's own page: kept by nothing (nor the installed app's worker), naming no address.
+        add_never_cache_headers(response)
+        return private_links.no_referrer(response)
+    # The public page: always asked again (the status changes), but an installed app may keep it.
+    patch_cache_control(response, max_age=0, no_cache=True, must_revalidate=True, private=True)
+    return response
 
 
 @require_GET
@@ -182,7 +209,9 @@ def track(request):
     error = None
     if code:
         normalized = normalize_tracking_code(code)
-        if selectors.report_own_detail().filter(tracking_code=normalized).exists():
+        # Only a report the public may see: a private request's code gets the same answer as an
+        # unknown one (its requester opens it with the private link), so the page confirms nothing.
+        if selectors.report_public().filter(tracking_code=normalized).exists():
             return redirect("web:report-detail", code=normalized)
         error = _("No report has this tracking code. Check the code and try again.")
     return render(request, "web/track.html", {"nav": "track", "code": code, "error": error})

@@ -8,6 +8,7 @@ import uuid
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
@@ -20,7 +21,7 @@ from rest_framework.views import APIView
 from common.parsers import JSONParser
 from districts.selectors import asset_near
 
-from .. import abuse, policy, selectors
+from .. import abuse, devices, policy, private_links, selectors
 from ..filters import ReportFilter
 from ..models import Report
 from ..models.reports import Channel
@@ -212,30 +213,39 @@ class ReportDetailApi(generics.RetrieveAPIView):
         return {**super().get_serializer_context(), "asset_geometry": True}
 
 
+TOKEN_PARAMETERS = [
+    OpenApiParameter(
+        private_links.HEADER, str, OpenApiParameter.HEADER, required=False, description="The reporter's private token"
+    ),
+    OpenApiParameter("t", str, required=False, description="The same, as older links carry it (kept out of logs)"),
+]
+
+
 class ReportTrackApi(APIView):
     """One report by its tracking code: a public one for anyone, a private one (a service request)
-    only with its requester's token in `t`."""
+    only with its requester's token (the X-Reporter-Token header, or `t`)."""
 
-    @extend_schema(
-        parameters=[OpenApiParameter("t", str, required=False, description="The requester's private token")],
-        responses=ReportDetailSerializer,
-    )
+    @extend_schema(parameters=TOKEN_PARAMETERS, responses=ReportDetailSerializer)
     def get(self, request, code: str):
         report = get_object_or_404(selectors.report_own_detail(), tracking_code=normalize_tracking_code(code))
-        is_reporter = reporter_token_matches(report, request.GET.get("t", ""))
+        is_reporter = reporter_token_matches(report, private_links.request_token(request, report.pk))
         if not (selectors.report_readable_by_public(report) or is_reporter):
             raise Http404
         context = {"request": request, "asset_geometry": True, "private_answers": is_reporter}
-        return Response(ReportDetailSerializer(report, context=context).data)
+        response = Response(ReportDetailSerializer(report, context=context).data)
+        # The installed app keeps API answers by address: one with the token is another answer.
+        patch_vary_headers(response, (private_links.HEADER, "Cookie"))
+        return response
 
 
 class ReportDocumentApi(APIView):
-    """One document of a service request, as a download: for its requester (the private link's token
-    in `t`) and for staff who may read the report's private fields (geo_reports.policy). Anyone else
-    gets 404, which does not even confirm that the document exists."""
+    """One document of a service request, as a download: for its requester (the report's cookie set by
+    the private link, the X-Reporter-Token header, or an older link's `t`) and for staff who may read
+    the report's private fields (geo_reports.policy). Anyone else gets 404, which does not even
+    confirm that the document exists."""
 
     @extend_schema(
-        parameters=[OpenApiParameter("t", str, required=False, description="The requester's private token")],
+        parameters=TOKEN_PARAMETERS,
         responses={
             (200, "application/octet-stream"): OpenApiTypes.BINARY,
             404: OpenApiResponse(description="Not found, or not yours"),
@@ -244,7 +254,7 @@ class ReportDocumentApi(APIView):
     def get(self, request, pk: int, document: uuid.UUID):
         found = selectors.report_document(report_id=pk, document_id=document)
         if found is None or not (
-            reporter_token_matches(found.report, request.GET.get("t", ""))
+            reporter_token_matches(found.report, private_links.request_token(request, found.report_id))
             or policy.can(request.user, found.report, policy.Action.READ_PRIVATE)
         ):
             raise Http404
@@ -264,7 +274,9 @@ class SupportResultSerializer(serializers.Serializer):
 
 
 class ReportSupportApi(APIView):
-    """ "+1": the same problem here too. Counted once per device."""
+    """ "+1": the same problem here too. Counted once per account, or per device: the device is the
+    server's signed cookie (geo_reports.devices), issued with the first "+1"; a `device_id` in the
+    body is ignored."""
 
     @extend_schema(
         request=SupportInputSerializer,
@@ -275,41 +287,51 @@ class ReportSupportApi(APIView):
     )
     def post(self, request, pk: int):
         report = get_object_or_404(selectors.report_public_list(), pk=pk)
+        ip = abuse.client_ip(request)
+        issued = None
         if request.user.is_authenticated:
             supporter = f"account:{request.user.pk}"
         else:
-            serializer = SupportInputSerializer(data=request.data)
-            serializer.is_valid(raise_exception=True)
-            supporter = f"device:{serializer.validated_data['device_id']}"
-        abuse.guard_support(ip=abuse.client_ip(request), supporter=supporter)
+            SupportInputSerializer(data=request.data).is_valid(raise_exception=True)
+            device = devices.device_of(request)
+            if device is None:
+                abuse.guard_new_device(ip=ip)
+                device = issued = devices.device_new()
+            supporter = f"device:{device}"
+        abuse.guard_support(ip=ip, supporter=supporter)
         added = reporter.report_support(report=report, supporter_key=supporter)
         report.refresh_from_db(fields=["support_count"])
-        return Response(
+        response = Response(
             {"counted": added, "support_count": report.support_count},
             status=status.HTTP_201_CREATED if added else status.HTTP_200_OK,
         )
+        if issued:
+            devices.device_remember(response, issued)
+        return response
 
 
 class ReporterActionApi(APIView):
     """The reporter, through the private link: confirm the fix, reopen, rate, erase their contact
-    (name, phone, e-mail, chat id; the report stays), or have the link e-mailed to the address they gave."""
+    (name, phone, e-mail, chat id; the report stays), or have the link e-mailed to the address they gave.
+    The token comes in the X-Reporter-Token header (older clients and the chat send it as `token`)."""
 
     reporter_action = inline_serializer(
         "ReporterActionInput",
         fields={
-            "token": serializers.CharField(),
+            "token": serializers.CharField(required=False, help_text="Older clients: X-Reporter-Token instead"),
             "action": serializers.ChoiceField(choices=["confirm", "reopen", "rate", "erase_contact", "email_link"]),
             "message": serializers.CharField(required=False, allow_blank=True, max_length=4000),
             "rating": serializers.IntegerField(required=False, min_value=1, max_value=5),
         },
     )
 
-    @extend_schema(request=reporter_action, responses=ReportDetailSerializer)
+    @extend_schema(request=reporter_action, parameters=TOKEN_PARAMETERS[:1], responses=ReportDetailSerializer)
     def post(self, request, pk: int):
         report = get_object_or_404(Report, pk=pk)
         serializer = self.reporter_action.__class__(data=request.data)
         serializer.is_valid(raise_exception=True)
-        values = serializer.validated_data
+        values = {**serializer.validated_data}
+        values["token"] = request.headers.get(private_links.HEADER) or values.get("token", "")
         if values["action"] == "confirm":
             reporter.report_reporter_confirm(
                 report_id=report.pk, token=values["token"], message=values.get("message", "")

@@ -31,7 +31,7 @@ from districts.selectors import is_staff_member, staff_agencies
 from districts.spatial import lonlat_point
 
 from .. import confirmations, policy, selectors
-from ..models import Report
+from ..models import Report, Status
 from ..policy import Action
 from ..serializers.inputs import (
     AssignInputSerializer,
@@ -63,6 +63,12 @@ class StaffApiView(APIView):
         )
         acting = policy.authorize(request.user, report, action)
         return report, acting.role, acting.agency
+
+    def report_for_any(self, request, pk: int, actions) -> Report:
+        """The report, when the user may do at least one of `actions` on it (403 otherwise)."""
+        report = get_object_or_404(Report.objects.select_related("agency").prefetch_related("co_handlers"), pk=pk)
+        policy.authorize_any(request.user, report, actions)
+        return report
 
     def confirm(self, request, text: str) -> None:
         """The sentence a staff page shows after the change (Django's messages, shown by the page the
@@ -123,10 +129,16 @@ class ReportTransitionApi(StaffApiView):
 
     @extend_schema(request=TransitionInputSerializer, responses={200: ReportStaffSerializer, 409: ConflictSerializer})
     def post(self, request, pk: int):
+        # Who may act on the report at all is checked before the body is read, and the status asked for
+        # before the after-photo is decoded: someone else's photo costs the server nothing.
+        report = self.report_for_any(request, pk, policy.STATUS_ACTIONS.values())
+        # Closing and reopening are the reporter's (or the system's); for staff the workflow explains why.
+        asked = request.data.get("status") if isinstance(request.data, dict) else None
+        if asked in Status.values:
+            policy.authorize(request.user, report, policy.STATUS_ACTIONS.get(asked, Action.VERIFY))
         serializer = TransitionInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         values = serializer.validated_data
-        # Closing and reopening are the reporter's (or the system's); for staff the workflow explains why.
         action = policy.STATUS_ACTIONS.get(values["status"], Action.VERIFY)
         report, role, agency = self.report_for(request, pk, action)
         duplicate_of = refer_to = None

@@ -99,6 +99,14 @@ class Report(models.Model):
     hidden_reason = models.CharField(
         _("why hidden"), max_length=16, choices=HiddenReason.choices, blank=True, db_default=""
     )
+    # Sticky: set when the report is filed under, or moved into, a category that is not public (a
+    # service request), and never cleared by a later category; services.base.category_set keeps it.
+    is_private = models.BooleanField(
+        _("private"),
+        default=False,
+        db_default=False,
+        help_text=_("Filed under a non-public category once: never shown in public, whatever its category now."),
+    )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.API)
 
@@ -200,6 +208,12 @@ class Report(models.Model):
     def staff_answers(self) -> dict:
         """The answers as the reporter wrote them (what staff read)."""
         return {**self.answers, **self.answers_original}
+
+    @property
+    def may_be_public(self) -> bool:
+        """Whether its text may be shown in public at all: never once private, nor while its category
+        is not public (staff may still hide it: selectors.report_readable_by_public)."""
+        return not self.is_private and self.category.is_public
 
     @property
     def public_text_differs(self) -> bool:

@@ -290,7 +290,12 @@ class RerouteInputSerializer(serializers.Serializer):
 
 
 class SupportInputSerializer(serializers.Serializer):
-    device_id = serializers.CharField(min_length=8, max_length=100)
+    device_id = serializers.CharField(
+        min_length=8,
+        max_length=100,
+        required=False,
+        help_text="Ignored (older pages send it): the device is the signed cookie the server issues.",
+    )
 
 
 class CommentInputSerializer(serializers.Serializer):

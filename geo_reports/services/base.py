@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from common.errors import ApplicationError
 
 from .. import deadlines
-from ..models import Report, ReportPhoto, ReportUpdate
+from ..models import Category, Report, ReportPhoto, ReportUpdate
 from ..photos import ProcessedPhoto
 from ..routing import RoutingDecision
 
@@ -68,10 +68,18 @@ def report_locked(report_id: int, expected_version: int | None) -> Report:
     return report
 
 
+def category_set(report: Report, category: Category) -> None:
+    """File the report under `category`. Privacy is sticky: a report filed under a category that is
+    not public (a service request) stays private under any later one, so re-routing a permit
+    application to a public category never publishes the applicant's description and answers."""
+    report.category = category
+    report.is_private = report.is_private or not category.is_public
+
+
 def decision_apply(report: Report, decision: RoutingDecision) -> None:
     report.geometry = decision.geometry
     report.location = decision.point
-    report.category = decision.category
+    category_set(report, decision.category)
     report.agency = decision.agency
     report.desa = decision.desa
     report.kecamatan = decision.kecamatan

@@ -52,7 +52,7 @@ roads AS MATERIALIZED (
 ),
 categories AS MATERIALIZED (
     SELECT c.id, c.code, c.name, c.name_en, c.asset_layer_id, c.snap_distance_m, c.default_agency_id,
-           c.resolve_within, c.resolve_unit, c.acknowledge_within, c.acknowledge_unit,
+           NOT c.is_public AS is_private, c.resolve_within, c.resolve_unit, c.acknowledge_within, c.acknowledge_unit,
            row_number() OVER (ORDER BY c.order, c.code) - 1 AS slot,
            count(*) OVER () AS slots
     FROM geo_reports_category c WHERE c.is_active AND %(geometry_kind)s = ANY(c.geometry_kinds)
@@ -80,7 +80,7 @@ placed AS MATERIALIZED (
 inside AS MATERIALIZED (
     SELECT p.*, c.id AS category_id, c.code AS category_code, c.name AS category_name, c.asset_layer_id,
            c.snap_distance_m, c.default_agency_id, c.resolve_within, c.resolve_unit,
-           c.acknowledge_within, c.acknowledge_unit,
+           c.acknowledge_within, c.acknowledge_unit, c.is_private,
            ST_SetSRID(p.point, %(srid)s) AS location
     FROM placed p
     JOIN categories c ON c.slot = floor(p.cat_draw * c.slots)
@@ -150,7 +150,8 @@ inserted AS (
         tracking_code, category_id, geometry, location, description, answers, status, channel,
         agency_id, desa_id, kecamatan_id, asset_id, asset_distance_m, routing,
         routing_explanation, routing_explanation_en, support_count, acknowledge_due, resolve_due,
-        first_response_at, resolved_at, closed_at, rating, reporter_token_hash, version, created_at, updated_at
+        first_response_at, resolved_at, closed_at, rating, reporter_token_hash, version, created_at, updated_at,
+        is_private
     )
     SELECT
         'Z' || upper(substr(md5(%(offset)s::text || ':' || k::text || ':' || random()::text), 1, 3)) || '-'
@@ -180,7 +181,8 @@ inserted AS (
         CASE WHEN status = 'closed' AND random() < 0.3 THEN 1 + floor(random() * 5)::int END,
         md5(random()::text) || md5(random()::text),
         1, created,
-        created + first_step
+        created + first_step,
+        is_private  -- a service request's, as intake sets it (services.base.category_set)
     FROM (SELECT * FROM rows LIMIT %(want)s) kept
     ORDER BY created
     ON CONFLICT (tracking_code) DO NOTHING

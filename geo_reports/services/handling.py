@@ -17,8 +17,9 @@ from ..models import AuditEntry, Category, Report, ReportUpdate, Status
 from ..personal_data import mask
 from ..photos import ProcessedPhoto
 from ..routing import RoutingDecision, explain, route
+from ..selectors import report_readable_by_public
 from ..workflow import TransitionError, check_transition
-from .base import STAFF_ROLES, Role, deadlines_set, decision_apply, photo_store, report_locked
+from .base import STAFF_ROLES, Role, category_set, deadlines_set, decision_apply, photo_store, report_locked
 
 
 def masked_message(message: str) -> tuple[str, dict]:
@@ -80,6 +81,14 @@ def report_transition(
             )
         if duplicate_of.pk == report.pk:
             raise TransitionError(_("A report cannot duplicate itself."), "original_is_self", "duplicate_of")
+        if not (report_readable_by_public(duplicate_of) or duplicate_of.agency_id == report.agency_id):
+            # Its id would be shown as the public parent (Open311's extensions): another agency's
+            # private request, or one hidden by staff, cannot be named.
+            raise TransitionError(
+                _("The original must be a report the public can see, or one of the same agency."),
+                "original_not_public",
+                "duplicate_of",
+            )
         report.duplicate_of = duplicate_of
         data["duplicate_of"] = duplicate_of.tracking_code
     if new_status == Status.REFERRED:
@@ -95,7 +104,7 @@ def report_transition(
                     "category",
                 )
             data["category"] = {"before": report.category.code, "after": category.code}
-            report.category = category
+            category_set(report, category)
             deadlines_set(report)
             if report.asset_id and report.asset.layer_id != category.asset_layer_id:
                 # The asset belongs to the old category's layer: it no longer explains where the report is.

@@ -29,7 +29,7 @@ EXPECTED_CELLS = f"""
 SELECT z, floor((ST_X(g) + {HALF}) / ({2 * HALF} / 2 ^ (z + {CELL_ZOOM_OFFSET})))::int AS cx,
        floor(({HALF} - ST_Y(g)) / ({2 * HALF} / 2 ^ (z + {CELL_ZOOM_OFFSET})))::int AS cy,
        category_id, status, count(*)
-FROM (SELECT ST_Transform(location, 3857) AS g, category_id, status FROM geo_reports_report WHERE NOT is_hidden) r,
+FROM (SELECT ST_Transform(location, 3857) AS g, category_id, status FROM geo_reports_report WHERE NOT (is_hidden OR is_private)) r,
      generate_series({MAP_CELL_ZOOMS.start}, {MAP_CELL_ZOOMS[-1]}) z
 GROUP BY 1, 2, 3, 4, 5
 """

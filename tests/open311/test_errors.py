@@ -4,6 +4,7 @@ description in Indonesian (default) and English, and nothing written."""
 from urllib.parse import quote
 
 import pytest
+from django.utils import translation
 
 from geo_reports.models import IdempotencyKey, Report, ReporterContact, ReportPhoto, ReportUpdate
 from tests import images
@@ -306,8 +307,14 @@ def test_a_jurisdiction_in_the_query_string_is_checked_too(api, api_key, nothing
 
 
 def test_a_body_too_large_is_refused(api, api_key, nothing_written):
+    """Refused from its Content-Length, before it is read (common.request_limits): 413."""
     response = post_request(api, "json", request_form(description="x" * (9 * 1024 * 1024)), api_key=api_key)
-    check(response, "json", 400, ["Isi permintaan terlalu besar atau tidak tersusun dengan benar."])
+    size = int(response.request.headers["Content-Length"]) / (1024 * 1024)
+    with translation.override("id"):
+        message = translation.gettext(
+            "The request is too large (%(size).1f MB); at most %(limit).1f MB is accepted here."
+        ) % {"size": size, "limit": 8.0}
+    check(response, "json", 413, [message])
 
 
 RANGE = "Jarak start_date dan end_date paling lama 90 hari."

@@ -2,7 +2,8 @@
 
 - `POST /api/reports/` more than LAPOR_RATE_REPORTS times (setting, per IP per hour, default 20)
   → 429 with a Retry-After header and a message in the request's language (Indonesian or English);
-- the same for `POST /api/reports/{id}/support/` per device id (LAPOR_RATE_SUPPORTS, default 30 per hour);
+- the same for `POST /api/reports/{id}/support/` per device (the server's signed cookie; LAPOR_RATE_SUPPORTS,
+  default 30 per hour);
 - `geo_reports.Blocklist`, managed in the admin: entries of kind `ip`, `phone` or `email` with a value;
   a submission from a blocked IP or with a blocked phone or email gets 403 with a message and writes
   nothing.
@@ -103,7 +104,8 @@ def test_a_retry_of_an_acknowledged_report_is_answered_over_the_limit(limited):
 
 def test_supports_beyond_the_limit_per_device_get_429_with_retry_after(limited, server):
     reports = [file_report(server, description=f"Untuk +1 nomor {n}") for n in range(SUPPORT_LIMIT + 2)]
-    with client_from(limited) as client:
+    address = next(_addresses)
+    with client_from(limited, address) as client, client_from(limited, address) as other_device:
         for report in reports[:SUPPORT_LIMIT]:
             response = client.post(f"/api/reports/{report['id']}/support/", json={"device_id": "perangkat-abuse-1"})
             assert response.status_code == 201, response.text[:300]
@@ -111,8 +113,8 @@ def test_supports_beyond_the_limit_per_device_get_429_with_retry_after(limited, 
         refused = client.post(f"/api/reports/{reports[-2]['id']}/support/", json={"device_id": "perangkat-abuse-1"})
         assert_refusal(refused, 429)
         assert row_counts() == before
-        # Per device: another device on the same address still counts.
-        other = client.post(f"/api/reports/{reports[-1]['id']}/support/", json={"device_id": "perangkat-abuse-2"})
+        # Per device (the cookie the server issued): another device on the same address still counts.
+        other = other_device.post(f"/api/reports/{reports[-1]['id']}/support/", json={"device_id": "perangkat-abuse-2"})
         assert other.status_code == 201, other.text[:300]
 
 

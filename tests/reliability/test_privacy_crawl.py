@@ -2,7 +2,8 @@
 
 Reports are filed with a distinctive name, phone and email, phone photos whose EXIF holds a GPS
 position, a camera serial and an owner's name, and staff add an internal note and an assignee; two more
-are filed in chats, by a WhatsApp number and a Telegram chat id. Then
+are filed in chats, by a WhatsApp number and a Telegram chat id; a permit application (a private
+service request) is re-routed by staff to a public category, and stays private (issue #19). Then
 every public output is crawled (pages in both languages, the REST API including exports, statistics,
 the routing preview's duplicates and the answer to someone else's submission, Open311 in XML and JSON
 with extensions, every OGC API collection in JSON and HTML, and any GET operation of the OpenAPI schema
@@ -43,6 +44,9 @@ PINS = [(112.5246, -7.8712), (112.5251, -7.8716)]
 CHAT_PHONE = "6281355501234"
 TELEGRAM_CHAT_ID = 5550123987
 CHAT_PINS = [(112.52485, -7.8714), (112.5247, -7.8713)]  # between the two pins, on the same tiles
+# The re-routed permit application's own words: its description and its answer naming the object.
+REQUEST_DESCRIPTION = "Permohonan izin gudang Melati-Rahasia-4410 milik keluarga"
+REQUEST_OBJECT = "Gudang Melati-Rahasia-4410"
 
 
 def secrets() -> list[str]:
@@ -64,6 +68,9 @@ def secrets() -> list[str]:
         CHAT_PHONE[2:],
         "5550 1234",
         str(TELEGRAM_CHAT_ID),
+        REQUEST_DESCRIPTION,
+        REQUEST_OBJECT,
+        "Melati-Rahasia",
     ]
 
 
@@ -136,6 +143,47 @@ def seeded(server, staff_users, app_env, graph_api, bot_api) -> list[dict]:
     return reports + chat_reports(server, app_env, graph_api, bot_api, admin)
 
 
+@pytest.fixture(scope="module")
+def rerouted(server, staff_users) -> dict:
+    """A permit application (DPMPTSP, not public) with a photo and a plan, which staff re-route to the
+    public category "lainnya"; what its requester reads through the private link (id, code, location)."""
+    plan = io.BytesIO()
+    Image.new("RGB", (420, 594), "white").save(plan, "PDF")
+    response = httpx.post(
+        f"{server}/api/reports/",
+        data={
+            "category": "izin-bangunan",
+            "geometry": json.dumps({"type": "Point", "coordinates": list(PINS[1])}),
+            "answers": json.dumps({"permit_type": "pbg", "applicant": "business", "object_name": REQUEST_OBJECT}),
+            "description": REQUEST_DESCRIPTION,
+        },
+        files=[
+            ("photos", ("IMG_0003.jpg", images.phone_photo(gps=GPS), "image/jpeg")),
+            ("documents", ("denah.pdf", plan.getvalue(), "application/pdf")),
+        ],
+        timeout=60,
+    )
+    assert response.status_code == 201, response.text
+    filed = response.json()["properties"]
+    moved = httpx.post(
+        f"{server}/api/reports/{filed['id']}/reroute/",
+        json={"version": filed["version"], "category": "lainnya"},
+        headers=auth(staff_users["admin-test"]),
+        timeout=60,
+    )
+    assert moved.status_code == 200, moved.text
+    token = filed["reporter_token"]
+    own = httpx.get(
+        f"{server}/api/reports/track/{filed['tracking_code']}/",
+        params={"t": token},
+        headers={"X-Reporter-Token": token},
+        timeout=60,
+    )
+    assert own.status_code == 200, own.text
+    assert REQUEST_DESCRIPTION in own.text and own.json()["properties"]["category"]["code"] == "lainnya"
+    return own.json()["properties"]
+
+
 def test_the_secrets_are_stored(seeded, api, staff_users):
     """Otherwise a crawl finding nothing would prove nothing."""
     private = api.get(f"/api/staff/reports/{seeded[0]['id']}/", headers=auth(staff_users["admin-test"])).json()
@@ -145,9 +193,11 @@ def test_the_secrets_are_stored(seeded, api, staff_users):
     assert len(seeded[0]["photos"]) == 2
 
 
-def test_no_public_output_reveals_the_reporter_or_internal_work(api, seeded):
+def test_no_public_output_reveals_the_reporter_or_internal_work(api, seeded, rerouted):
     checked, leaks = [], []
-    for path, headers in public_paths(api, seeded, searches=[NAME]):
+    crawled = public_paths(api, [*seeded, rerouted], searches=[NAME, "Melati-Rahasia"])
+    assert f"/api/reports/{rerouted['id']}/" in {path for path, _headers in crawled}  # the request is crawled
+    for path, headers in crawled:
         response = api.get(path, headers=dict(headers), follow_redirects=True)
         if response.status_code != 200:
             continue  # e.g. an operation that needs staff: not a public output

@@ -22,6 +22,8 @@
       if (value === null || value === undefined || value === false) return;
       if (name === "text") node.textContent = value;
       else if (name === "className") node.className = value;
+      // Through the CSSOM: the pages' Content-Security-Policy refuses style="..." attributes.
+      else if (name === "style") node.style.cssText = value;
       else if (name.slice(0, 2) === "on") node.addEventListener(name.slice(2), value);
       else node.setAttribute(name, value === true ? "" : value);
     });

@@ -59,8 +59,9 @@
       item.appendChild(el("p", {}, forget));
       list.appendChild(item);
       // The status now (through the worker: offline, the last one seen, and the page says how old).
-      var url = config.api.reports + "track/" + encodeURIComponent(report.code) + "/" + (report.token ? "?t=" + encodeURIComponent(report.token) : "");
-      Lapor.api(url).then(function (result) {
+      // The token in a header: an address with it would be written in the server's log.
+      var url = config.api.reports + "track/" + encodeURIComponent(report.code) + "/";
+      Lapor.api(url, report.token ? { headers: { "X-Reporter-Token": report.token } } : {}).then(function (result) {
         if (!result.ok || !result.body) return;
         var now = result.body.properties.status;
         status.textContent = "";

@@ -28,11 +28,15 @@
 
   if (config.token && Lapor.push) Lapor.push.offer(document.getElementById("push-offer"), { report: { id: report.id, token: config.token } });
 
+  // The reporter's token goes in a header, never in an address (it would be in logs and Referers).
+  function asReporter(payload) {
+    return { method: "POST", json: payload, headers: { "X-Reporter-Token": config.token } };
+  }
+
   function reporterAction(payload, errorId, doneKey) {
-    payload.token = config.token;
     // An earlier error goes as soon as the citizen tries again, and for good once it worked.
     Array.prototype.forEach.call(document.querySelectorAll("#reporter-actions .field-error"), function (slot) { slot.textContent = ""; });
-    return Lapor.api(config.api.reports + report.id + "/reporter/", { method: "POST", json: payload }).then(function (result) {
+    return Lapor.api(config.api.reports + report.id + "/reporter/", asReporter(payload)).then(function (result) {
       if (!result.ok) {
         var errors = (result.body && result.body.errors) || {};
         var first = errors[Object.keys(errors)[0]] || [result.body && result.body.detail];
@@ -80,7 +84,7 @@
         eraseYes.disabled = false;
         eraseError.textContent = (body && body.detail) || t("load_failed");
       };
-      Lapor.api(config.api.reports + report.id + "/reporter/", { method: "POST", json: { action: "erase_contact", token: config.token } })
+      Lapor.api(config.api.reports + report.id + "/reporter/", asReporter({ action: "erase_contact" }))
         .then(function (result) {
           if (!result.ok) { failed(result.body); return; }
           var done = document.getElementById("erase-contact-done");

@@ -155,4 +155,8 @@
       document.body.dataset.hotspotShown = p.external_id;
     });
   }
+
+  // Choosing a period shows it at once (the page's policy allows no inline event handlers).
+  var period = document.getElementById("period");
+  if (period) period.addEventListener("change", function () { period.form.submit(); });
 })();
