@@ -188,6 +188,67 @@ def app_visit_cells(proof: dict) -> tuple[str, str]:
     )
 
 
+def private_requests_cells(proof: dict) -> tuple[str, str]:
+    f = proof["figures"]
+    return (
+        f"a permit request re-routed to a public category: {f['rerouted_addresses_checked']} addresses that name "
+        f"it and {f['rerouted_lists_checked']} public lists asked anonymously; {f['duplicate_answers_400']} "
+        f"duplicates naming another agency's private request; {f['track_pages_compared']} track pages compared",
+        f"{f['rerouted_addresses_answering']} addresses answered, {f['rerouted_texts_found']} texts found; "
+        f"{tests_line(proof)}",
+    )
+
+
+def signin_cells(proof: dict) -> tuple[str, str]:
+    f = proof["figures"]
+    waits = ", ".join(f"{s // 60} min" for s in f["address_lockout_waits_seconds"])
+    return (
+        f"50 wrong passwords then the right one on `/masuk/`, `/admin/login/` and the token API: "
+        f"{f['page_wrong_answered_before_lockout']} answered, then {f['page_wrong_refused']} and the right one "
+        f"refused (429); waits {waits}; unlock by an administrator; the install's own key "
+        f"(mode {f['own_key_file_mode'][2:]}, kept across restarts); {f['private_answers_checked']} staff and "
+        "tokened answers",
+        f"{f['private_answers_checked'] - f['private_answers_private']} answers without `private, no-store`; "
+        f"{tests_line(proof)}",
+    )
+
+
+def private_links_cells(proof: dict) -> tuple[str, str]:
+    f = proof["figures"]
+    return (
+        f"{f['private_links_opened']} private links and {f['documents_opened']} document opened in Chromium; "
+        f"{f['browser_requests_checked']} requests (addresses and Referer) and {f['log_lines']} log lines searched "
+        f"for {f['tokens_sought']} tokens",
+        f"{f['tokens_found']} tokens found; {tests_line(proof)}",
+    )
+
+
+def csp_cells(proof: dict) -> tuple[str, str]:
+    f = proof["figures"]
+    return (
+        f"{f['pages']} pages in Chromium ({f['citizen_pages']} citizen, {f['staff_pages']} staff, "
+        f"{f['admin_pages']} admin and API docs) under the Content-Security-Policy; a planted inline script "
+        "is heard as a violation",
+        f"{f['violations']} violations; {tests_line(proof)}",
+    )
+
+
+def uploads_cells(proof: dict) -> tuple[str, str]:
+    f = proof["figures"]
+    return (
+        f"{f['made_up_ids']} made-up device ids from one browser; {f['fresh_devices_from_one_address']} cookieless "
+        f"+1s from one address (limit lowered to {f['new_device_limit']}); {f['active_pdfs_refused']} PDFs with "
+        f"active content and {f['plain_pdfs_accepted']} plain ones; a {f['photo_megapixels']}-megapixel photo from "
+        "another agency; a 200 MB body",
+        f"{f['made_up_ids_counted']} +1 counted of {f['made_up_ids']}, {f['fresh_devices_counted']} new devices "
+        f"counted; {f['active_pdfs_refused']} active PDFs refused, {f['plain_pdfs_accepted']} plain ones accepted; "
+        f"the photo refused in {f['refused_with_photo_s']:.3f} s (the photo takes "
+        f"{f['photo_checked_by_owner_s']:.1f} s to check); the 200 MB body refused after "
+        f"{max(f['mb_sent_of_200_when_answered_id'], f['mb_sent_of_200_when_answered_en']):.0f} MB; "
+        f"{tests_line(proof)}",
+    )
+
+
 # promise, proof, the records it reads, the cells (cases, failures) made of them
 RELIABILITY_ROWS = [
     (
@@ -218,6 +279,15 @@ RELIABILITY_ROWS = [
     ("backups restore", "`backup.sh`, `restore_check.sh`, `test_backup_restore.py`", ["backup_restore"], backup_cells),
     ("a report costs little mobile data", "`tests/web/test_data_budget.py` (Chromium)", ["data_budget"],
      data_budget_cells),
+    ("a service request stays private whatever its category", "`test_security_private_requests.py`, "
+     "`test_privacy_crawl.py`", ["security_private_requests"], private_requests_cells),
+    ("sign-in is throttled; the install has its own key; private answers are not kept",
+     "`test_security_signin.py`", ["security_signin"], signin_cells),
+    ("private links leave no token in addresses, Referers or logs", "`test_security_private_links.py` (Chromium)",
+     ["security_private_links"], private_links_cells),
+    ("no page breaks its Content-Security-Policy", "`test_security_csp.py` (Chromium)", ["security_csp"], csp_cells),
+    ("+1 per device, active PDFs refused, permission before uploads, bodies bounded",
+     "`test_security_uploads.py`", ["security_uploads"], uploads_cells),
     ("the installed app opens again for a few KB", "`tests/web/test_data_budget.py` (Chromium, the server's log)",
      ["data_budget"], app_visit_cells),
 ]  # fmt: skip
