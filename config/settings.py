@@ -448,6 +448,10 @@ AXES_CLIENT_IP_CALLABLE = "geo_reports.abuse.client_ip"  # LAPOR_TRUSTED_PROXIES
 # signs in thousands of times and fuzzes the token API. Empty unless set.
 AXES_IP_WHITELIST = env_list("LAPOR_SIGNIN_NEVER_LOCK", "")
 AXES_NEVER_LOCKOUT_WHITELIST = bool(AXES_IP_WHITELIST)
+# axes says at INFO that it started (each process) and that a success cleared 0 failures (each
+# sign-in); lockouts and failures still reach the log at WARNING.
+AXES_VERBOSE = False
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}
 # Staff data and reporters' tokens are never kept by a shared cache (common/caching.py). Right after
 # WhiteNoise: static files (answered by WhiteNoise) keep their long lifetimes untouched.
 MIDDLEWARE.insert(

@@ -165,11 +165,7 @@ def report_inbox(
 ) -> QuerySet[Report]:
     """Reports these agencies lead or co-handle (None: all), by deadline (soonest first) or newest
     first; `co_handled` tells those the agencies only co-handle."""
-    reports = (
-        _with_relations(Report.objects.all(), hidden_photos=True)
-        .select_related("assigned_to")
-        .prefetch_related("documents", memberships_prefetch("assigned_to"))
-    )
+    reports = report_staff_detail()  # the staff shape, each row with its contact and timeline
     if agencies is not None:
         reports = reports.filter(_of_agencies(agencies)).annotate(
             co_handled=ExpressionWrapper(~Q(agency__in=agencies), output_field=BooleanField())

@@ -64,3 +64,20 @@ def test_the_inbox_comes_in_pages_that_reach_every_report(client, staff_users):
     assert made <= set(seen)
     # A page beyond the last shows the last, never an error.
     assert client.get("/petugas/", {"status": "submitted", "page": 999}).status_code == 200
+
+
+def test_the_inbox_reads_a_fixed_number_of_queries_however_many_rows(client, staff_users):
+    """Each row's contact and timeline come with the page (they were one query each: 254 for 120)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(get_user_model().objects.get(username="dishub-operator"))
+    queries = {}
+    for turn, more in enumerate((10, 60)):
+        _open_reports(more)
+        for path in ("/api/staff/inbox/", "/petugas/"):
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(path).status_code == 200
+            queries[path, turn] = len(captured.captured_queries)
+    assert queries["/api/staff/inbox/", 0] == queries["/api/staff/inbox/", 1], queries
+    assert queries["/petugas/", 0] == queries["/petugas/", 1], queries
