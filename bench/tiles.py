@@ -6,7 +6,12 @@ counted from the reports instead of the kept counts.
     .venv/bin/python bench/tiles.py [--rounds 20]
 
 For each zoom, the 3x3 tiles around the alun-alun, each fetched `rounds` times, taking turns, in
-two passes: the app against the SQL, then the app against tipg. The app sends counts per cell of
+two passes: the app against the SQL, then the app against tipg. The app keeps rendered tiles
+(maps.tile_cache): its "cold" side asks for a tile whose kept copy was removed just before (untimed),
+so it renders (and keeps) it as a first request does; its "hit" side asks for the tile the cold side
+has just kept, as every later request does until a write changes the tile; a second app server with
+the cache turned off (LAPOR_TILE_CACHE_MAX_TILES=0) shows what a cold tile cost before. Target for
+hits: no slower than the raw SQL. The app sends counts per cell of
 its grid (maps.models.CELL_ZOOM_OFFSET) where a tile holds over maps.tiles.POINTS_UP_TO reports, as
 all of these do at a million; tipg sends one point per report, at most TIPG_MAX_FEATURES_PER_TILE
 (10,000 by default), so its tiles are cut short: the table gives each side's features and bytes.
@@ -15,12 +20,46 @@ Target: the app no slower than tipg and at most 1.5x the raw SQL.
 
 import argparse
 import math
+import time
 
-from _setup import VIEW, alternate, app_server, django_setup, mvt_features, summary, table, tipg_server, write
+from _setup import VIEW, app_server, django_setup, mvt_features, summary, table, tipg_server, write
 
 CENTRE = (112.5283, -7.8713)  # alun-alun Kota Batu
 FIRST_ZOOM = 12  # the whole city in about one tile
-TARGETS = {"vs_tipg": 1.0, "vs_sql": 1.5}
+TARGETS = {"vs_tipg": 1.0, "vs_sql": 1.5, "hit_vs_sql": 1.0}
+
+
+def taking_turns(sides: dict, repeat: int) -> dict[str, list[float]]:
+    """Like _setup.alternate, for sides given as (prepare, call): `prepare()` runs untimed right before
+    each timed `call()` (the cold side removes the tile's kept copy there). One untimed round first."""
+    for prepare, call in sides.values():
+        prepare()
+        call()
+    samples: dict[str, list[float]] = {name: [] for name in sides}
+    for _ in range(repeat):
+        for name, (prepare, call) in sides.items():
+            prepare()
+            start = time.perf_counter()
+            call()
+            samples[name].append(time.perf_counter() - start)
+    return samples
+
+
+def nothing() -> None:
+    pass
+
+
+def forget(layers: list[str], tile: tuple[int, int, int]) -> None:
+    """Remove the kept copies of a tile (any filters): the next request renders it."""
+    from django.db import connection
+
+    from maps.models import CachedTile
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {CachedTile._meta.db_table} WHERE layer = ANY(%s) AND z = %s AND x = %s AND y = %s",
+            [layers, *tile],
+        )
 
 
 def zooms() -> range:
@@ -95,7 +134,7 @@ def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
     return x, y
 
 
-def measure_zoom(z: int, *, app, tipg, http, rounds: int) -> dict:
+def measure_zoom(z: int, *, app, uncached, tipg, http, rounds: int) -> dict:
     """Medians of the three sides over the 3x3 tiles around the centre at zoom `z`."""
     from django.conf import settings
     from django.db import connection
@@ -107,7 +146,7 @@ def measure_zoom(z: int, *, app, tipg, http, rounds: int) -> dict:
     tiles = [(z, cx + dx, cy + dy) for dy in (-1, 0, 1) for dx in (-1, 0, 1)]
     cell = 2 * WEB_MERCATOR_HALF / 2 ** (z + CELL_ZOOM_OFFSET)
     kept_sql, from_reports_sql = reference_sql()
-    turn = {"app": 0, "tipg": 0, "sql": 0, "reports": 0}
+    turn = {"app": 0, "hit": 0, "uncached": 0, "floor": 0, "tipg": 0, "sql": 0, "reports": 0}
 
     def next_tile(side):
         tile = tiles[turn[side] % len(tiles)]
@@ -128,8 +167,17 @@ def measure_zoom(z: int, *, app, tipg, http, rounds: int) -> dict:
 
         return call
 
+    def app_tile(side: str):
+        return lambda: get("{}/api/tiles/reports/{}/{}/{}.pbf".format(app.url, *next_tile(side)))
+
+    def cold():
+        forget(["reports"], tiles[turn["app"] % len(tiles)])
+
     sides = {
-        "app": lambda: get("{}/api/tiles/reports/{}/{}/{}.pbf".format(app.url, *next_tile("app"))),
+        "app": app_tile("app"),
+        "hit": app_tile("hit"),
+        "floor": lambda: get(f"{app.url}/healthz"),  # what any request costs (gunicorn, HTTP, Django)
+        "uncached": lambda: get("{}/api/tiles/reports/{}/{}/{}.pbf".format(uncached.url, *next_tile("uncached"))),
         "tipg": lambda: get(
             "{}/collections/public.{}/tiles/WebMercatorQuad/{}/{}/{}".format(tipg.url, VIEW, *next_tile("tipg"))
         ),
@@ -137,12 +185,15 @@ def measure_zoom(z: int, *, app, tipg, http, rounds: int) -> dict:
         "reports": raw("reports", from_reports_sql),
     }
     # What each side sends for the centre tile: features, reports they stand for, bytes.
-    contents = {}
+    contents, bodies = {}, {}
     for side, fn in sides.items():
+        if side == "floor":
+            continue
         turn[side] = 4  # the centre of the 3x3
-        body = fn()
+        bodies[side] = body = fn()
         contents[side] = (*mvt_features(body, z, cx, cy), len(body))
         turn[side] = 0
+    assert bodies["hit"] == bodies["app"] == bodies["uncached"], "a kept tile differs from the one rendered"
     # Where a tile holds few reports the app sends them one by one and the hand-written SQL still
     # sends cells: not the same work (only at a small BENCH_REPORTS).
     app_sends = "cells" if contents["app"][1] > POINTS_UP_TO else "points"
@@ -151,8 +202,12 @@ def measure_zoom(z: int, *, app, tipg, http, rounds: int) -> dict:
     # Two passes, each taking turns between the sides it compares: the app against its SQL, then
     # the app against tipg (and the count from the reports). Put in one turn, the 100-300 ms
     # requests of tipg and of the count evict what the app's next 3-20 ms request finds warm.
-    versus_sql = alternate({side: sides[side] for side in ("app", "sql")}, rounds * len(tiles))
-    versus_tipg = alternate({side: sides[side] for side in ("app", "tipg", "reports")}, rounds * len(tiles))
+    # The hit side asks for the tile the cold side has just rendered and kept.
+    prepared = {side: (cold if side == "app" else nothing, fn) for side, fn in sides.items()}
+    versus_sql = taking_turns(
+        {side: prepared[side] for side in ("app", "sql", "hit", "uncached", "floor")}, rounds * len(tiles)
+    )
+    versus_tipg = taking_turns({side: prepared[side] for side in ("app", "tipg", "reports")}, rounds * len(tiles))
     medians = {side: summary(values)["median_ms"] for side, values in versus_sql.items()}
     tipg_pass = {side: summary(values)["median_ms"] for side, values in versus_tipg.items()}
     return {
@@ -162,6 +217,10 @@ def measure_zoom(z: int, *, app, tipg, http, rounds: int) -> dict:
         "sql_ms": medians["sql"],
         "app/tipg": tipg_pass["app"] / tipg_pass["tipg"],
         "app/sql": medians["app"] / medians["sql"],
+        "hit_ms": medians["hit"],
+        "uncached_ms": medians["uncached"],
+        "floor_ms": medians["floor"],
+        "hit/sql": medians["hit"] / medians["sql"],
         "app_beside_tipg_ms": tipg_pass["app"],
         "from_reports_ms": tipg_pass["reports"],
         "app_sends": app_sends,
@@ -184,15 +243,28 @@ def main():
     import httpx
 
     rows = []
-    with app_server(workers=args.workers) as app, tipg_server() as tipg, httpx.Client(timeout=120) as http:
+    with (
+        app_server(workers=args.workers) as app,
+        app_server(workers=args.workers, LAPOR_TILE_CACHE_MAX_TILES="0") as uncached,
+        tipg_server() as tipg,
+        httpx.Client(timeout=120) as http,
+    ):
         for z in zooms():
-            rows.append(measure_zoom(z, app=app, tipg=tipg, http=http, rounds=args.rounds))
-            print(f"  zoom {z}: app {rows[-1]['app_ms']:.1f} ms, tipg {rows[-1]['tipg_ms']:.1f} ms", flush=True)
-    columns = ["zoom", "app_ms", "tipg_ms", "sql_ms", "app/tipg", "app/sql", "from_reports_ms",
-               "app_features", "app_reports", "tipg_features", "app_kb", "tipg_kb"]  # fmt: skip
+            rows.append(measure_zoom(z, app=app, uncached=uncached, tipg=tipg, http=http, rounds=args.rounds))
+            print(
+                f"  zoom {z}: app {rows[-1]['app_ms']:.1f} ms (kept {rows[-1]['hit_ms']:.1f} ms, "
+                f"no cache {rows[-1]['uncached_ms']:.1f} ms), "
+                f"SQL {rows[-1]['sql_ms']:.1f} ms, tipg {rows[-1]['tipg_ms']:.1f} ms",
+                flush=True,
+            )
+    columns = ["zoom", "app_ms", "uncached_ms", "hit_ms", "tipg_ms", "sql_ms", "app/tipg", "app/sql", "hit/sql",
+               "from_reports_ms", "app_features", "app_reports", "tipg_features", "app_kb", "tipg_kb"]  # fmt: skip
     print("\nTiles over central Batu (3x3 tiles per zoom; medians)\n")
     print(table(rows, columns))
-    print(f"\ntargets: app/tipg <= {TARGETS['vs_tipg']}, app/sql <= {TARGETS['vs_sql']}")
+    print(
+        f"\ntargets: app/tipg <= {TARGETS['vs_tipg']}, app/sql <= {TARGETS['vs_sql']}, "
+        f"hit/sql <= {TARGETS['hit_vs_sql']}"
+    )
     write("tiles", rows, targets=TARGETS)
 
 

@@ -481,3 +481,8 @@ LAPOR_UPLOAD_MAX_BYTES = [
 MIDDLEWARE.insert(
     MIDDLEWARE.index("common.middleware.ApiLanguageMiddleware") + 1, "common.request_limits.RequestSizeLimitMiddleware"
 )
+
+# Tile cache
+# Rendered report and basemap tiles kept in PostgreSQL (maps.tile_cache): at most this many (oldest
+# removed first); 0 keeps none.
+LAPOR_TILE_CACHE_MAX_TILES = int(os.environ.get("LAPOR_TILE_CACHE_MAX_TILES", "10000"))

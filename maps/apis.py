@@ -5,6 +5,7 @@ import hashlib
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
+from django.middleware.gzip import re_accepts_gzip
 from django.utils.cache import get_conditional_response
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import cache_control
@@ -22,7 +23,7 @@ from districts.serializers import BoundaryFeatureSerializer, BoundaryQuerySerial
 from geo_reports.filters import ReportFilter
 from geo_reports.selectors import report_public
 
-from . import basemap, tiles
+from . import basemap, tile_cache, tiles
 from .selectors import report_map_points
 from .serializers import BOUNDARIES, CountSerializer, MapPointsSerializer
 
@@ -76,11 +77,24 @@ class ReportTileApi(MapFilterMixin, generics.GenericAPIView):
 
     @extend_schema(responses={(200, "application/vnd.mapbox-vector-tile"): OpenApiTypes.BINARY})
     def get(self, request, z: int, x: int, y: int):
-        reports, scope = self.map_reports()
         try:
-            tile = tiles.report_tile(reports=reports, z=z, x=x, y=y, scope=scope)
+            tiles.check_tile(z, x, y)
         except tiles.TileOutOfRange:
             raise Http404 from None
+        # A kept tile is served before the filters are parsed: only a tile whose filters were valid
+        # was kept, under the very values this request gives (maps.tile_cache).
+        key = tile_cache.report_filters_key(request.GET, filter_names=ReportFilter.base_filters, code=tiles.DRAWING)
+        tile = None if key is None else tile_cache.lookup(layer=tile_cache.REPORTS, z=z, x=x, y=y, filters=key)
+        if tile is None:
+            reports, scope = self.map_reports()
+
+            def render() -> bytes:
+                return tiles.report_tile(reports=reports, z=z, x=x, y=y, scope=scope)
+
+            if key is None:
+                tile = tile_cache.Tile(render())
+            else:
+                tile = tile_cache.fill(layer=tile_cache.REPORTS, z=z, x=x, y=y, filters=key, render=render)
         return tile_response(request, tile, cache_control="public, max-age=60")
 
 
@@ -100,21 +114,22 @@ class BoundaryListApi(APIView):
 
 def _basemap_tile(request, version: str, z: int, x: int, y: int, *, staff: bool) -> HttpResponse:
     try:
-        tile = basemap.basemap_tile(z=z, x=x, y=y, staff=staff)
+        tile, current = basemap.basemap_tile_and_version(z=z, x=x, y=y, staff=staff)
     except tiles.TileOutOfRange:
         raise Http404 from None
     # The version in the address changes with the data: a current one may be kept for a year; an
     # outdated one (a page open since before an import) is served the current tile, kept briefly.
-    lifetime = "max-age=31536000, immutable" if version == basemap.basemap_version() else "max-age=60"
+    lifetime = "max-age=31536000, immutable" if version == current else "max-age=60"
     return tile_response(
         request, tile, cache_control=f"{'private' if staff else 'public'}, {lifetime}", vary_cookie=staff
     )
 
 
-def tile_response(request, tile: bytes, *, cache_control: str, vary_cookie: bool = False) -> HttpResponse:
+def tile_response(request, tile: tile_cache.Tile, *, cache_control: str, vary_cookie: bool = False) -> HttpResponse:
     """A vector tile with its ETag, answered 304 when the client holds it (the comparison is weak:
-    compressed on the way out, the ETag becomes W/"…")."""
-    etag = '"' + hashlib.sha256(tile).hexdigest()[:32] + '"'
+    compressed on the way out, the ETag becomes W/"…"). A kept tile's compressed form is sent as it
+    is to a client that accepts gzip, as GZipMiddleware would send it (which then leaves it alone)."""
+    etag = '"' + hashlib.sha256(tile.data).hexdigest()[:32] + '"'
     headers = {
         "ETag": etag,
         "Cache-Control": cache_control,
@@ -125,7 +140,10 @@ def tile_response(request, tile: bytes, *, cache_control: str, vary_cookie: bool
         for name, value in headers.items():
             not_modified.headers[name] = value
         return not_modified
-    return HttpResponse(tile, content_type="application/vnd.mapbox-vector-tile", headers=headers)
+    if tile.gzipped is not None and re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")):
+        headers.update({"ETag": "W/" + etag, "Content-Encoding": "gzip"})
+        return HttpResponse(tile.gzipped, content_type="application/vnd.mapbox-vector-tile", headers=headers)
+    return HttpResponse(tile.data, content_type="application/vnd.mapbox-vector-tile", headers=headers)
 
 
 @require_GET

@@ -10,7 +10,8 @@ class MapsConfig(AppConfig):
         from common import housekeeping
         from geo_reports import events
 
-        from . import tiles
+        from . import tile_cache, tiles
 
         housekeeping.register("map_cells_merged", lambda now: tiles.map_cells_merge())
         events.reports_generated.connect(tiles.map_cells_after_bulk, dispatch_uid="maps.generated")
+        events.reports_generated.connect(tile_cache.reports_flushed_after_bulk, dispatch_uid="maps.tiles_generated")

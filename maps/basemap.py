@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from districts.models import Area, Asset, AssetLayer, Place
 
+from . import tile_cache
 from .tiles import EXTENT, check_tile
 
 MIN_ZOOM, MAX_ZOOM = 10, 18
@@ -142,6 +143,30 @@ def tile_latitude(z: int, y: int) -> float:
     return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * (y + 0.5) / 2**z))))
 
 
+def basemap_tile_cached(*, z: int, x: int, y: int, staff: bool = False) -> bytes:
+    """basemap_tile, kept for the next request (maps.tile_cache) until a drawn row changes."""
+    return basemap_tile_and_version(z=z, x=x, y=y, staff=staff)[0].data
+
+
+def basemap_tile_and_version(*, z: int, x: int, y: int, staff: bool = False) -> tuple[tile_cache.Tile, str]:
+    """basemap_tile (kept for the next request until a drawn row changes, maps.tile_cache) and the
+    current basemap_version, both read in one statement when both are kept."""
+    check_tile(z, x, y)
+    layer = tile_cache.BASEMAP_STAFF if staff else tile_cache.BASEMAP
+    tile_key, version_key = (layer, z, x, y, DRAWING), (tile_cache.BASEMAP_VERSION, 0, 0, 0, "")
+    drawn = MIN_ZOOM <= z <= MAX_ZOOM
+    kept = tile_cache.lookup_many([tile_key, version_key] if drawn else [version_key])
+    state = kept.get(version_key)
+    if state is None:
+        state = tile_cache.fill(layer=tile_cache.BASEMAP_VERSION, z=0, x=0, y=0, render=_version_state)
+    tile = kept.get(tile_key, tile_cache.Tile(b""))
+    if drawn and tile_key not in kept:
+        tile = tile_cache.fill(
+            layer=layer, z=z, x=x, y=y, filters=DRAWING, render=lambda: basemap_tile(z=z, x=x, y=y, staff=staff)
+        )
+    return tile, _version_of(state.data)
+
+
 def basemap_tile(*, z: int, x: int, y: int, staff: bool = False) -> bytes:
     """The MVT bytes of one basemap tile; `staff` adds the layers that are not public (water pipes)."""
     check_tile(z, x, y)
@@ -173,6 +198,13 @@ def basemap_tile(*, z: int, x: int, y: int, staff: bool = False) -> bytes:
         return bytes(cursor.fetchone()[0] or b"")
 
 
+# What draws a basemap tile, part of a kept tile's key (maps.tile_cache): a release that draws
+# differently never serves the last one's tiles.
+DRAWING = tile_cache.code_key(
+    STATEMENT, [content(z, staff=staff) for z in range(MIN_ZOOM, MAX_ZOOM + 1) for staff in (False, True)],
+    NAME_PIXELS_PER_CHARACTER, NAME_MARGIN_PIXELS, METRES_PER_PIXEL_Z0, PLACE_ZOOM,
+)  # fmt: skip
+
 VERSION_SQL = f"""
 SELECT concat_ws('|',
     (SELECT count(*) || ':' || coalesce(max(s.updated_at)::text, '')
@@ -189,11 +221,19 @@ SELECT concat_ws('|',
 
 def basemap_version() -> str:
     """Changes whenever a drawn row is added, changed or removed (and when the drawing code's
-    content rules change, by the statement's own text)."""
+    content rules change, by the statement's own text). What it is made from is kept with the
+    basemap's tiles (maps.tile_cache) and removed by the same writes."""
+    return _version_of(tile_cache.cached(layer=tile_cache.BASEMAP_VERSION, z=0, x=0, y=0, render=_version_state).data)
+
+
+def _version_state() -> bytes:
     with connection.cursor() as cursor:
         cursor.execute(VERSION_SQL, {"layers": [ROADS, LIGHTS, PIPES]})
-        state = cursor.fetchone()[0]
-    return hashlib.sha256(f"{state}|{STATEMENT}".encode()).hexdigest()[:12]
+        return cursor.fetchone()[0].encode()
+
+
+def _version_of(state: bytes) -> str:
+    return hashlib.sha256(f"{state.decode()}|{STATEMENT}|{DRAWING}".encode()).hexdigest()[:12]
 
 
 def attribution() -> list[str]:

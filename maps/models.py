@@ -46,3 +46,35 @@ class MapCell(models.Model):
 
     def __str__(self):
         return f"z{self.z} {self.cx}/{self.cy} {self.category_id} {self.status}: {self.n}"
+
+
+class CachedTile(models.Model):
+    """A rendered vector tile kept for the next request that asks for the same one (maps.tile_cache):
+    `layer` (the report tiles, the basemap, the staff basemap), the tile, and for report tiles a key
+    of the filters it was made with. The table is UNLOGGED (a crash may empty it: it is a cache).
+
+    Rows are removed by triggers in the transaction of any write that changes what a kept tile shows
+    (maps/migrations/0004): a report's tiles by its old and new place, the basemap's by the bounding
+    box of the changed road, light, pipe, area or place; a change to categories, agencies, area codes
+    or asset layers empties the layers that draw them. Rows are evicted oldest first beyond
+    LAPOR_TILE_CACHE_MAX_TILES."""
+
+    layer = models.CharField(max_length=16)
+    z = models.SmallIntegerField()
+    x = models.IntegerField()
+    y = models.IntegerField()
+    filters = models.CharField(max_length=64, blank=True)
+    tile = models.BinaryField()
+    # The tile gzip-compressed, when that is shorter: sent as it is to clients that accept gzip.
+    gzipped = models.BinaryField(null=True)
+    id = models.BigAutoField(primary_key=True)
+
+    class Meta:
+        verbose_name = _("cached tile")
+        verbose_name_plural = _("cached tiles")
+        constraints = [
+            models.UniqueConstraint(fields=["layer", "z", "x", "y", "filters"], name="cachedtile_unique_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.layer} {self.z}/{self.x}/{self.y} {self.filters}"

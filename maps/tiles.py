@@ -29,6 +29,7 @@ from geo_reports.filters import statuses_of
 from geo_reports.models import Category, Status
 from geo_reports.workflow import MAP_GROUPS
 
+from . import tile_cache
 from .models import CELL_ZOOM_OFFSET, MAP_CELL_ZOOMS, MapCell
 
 LAYER = "reports"
@@ -96,6 +97,13 @@ FROM maps_mapcell
 WHERE z = {level} AND cx BETWEEN {x0} AND {x1} AND cy BETWEEN {y0} AND {y1}{statuses}
   AND category_id IN (SELECT id FROM geo_reports_category WHERE is_public AND (%s::text[] IS NULL OR code = ANY(%s)))
 """
+
+
+# What draws a report tile, part of a kept tile's key (maps.tile_cache).
+DRAWING = tile_cache.code_key(
+    POINTS_SQL, CELLS_SQL, REPORT_CELLS_SQL, KEPT_CELLS_SQL, EXTENT, BUFFER, POINTS_UP_TO, MAP_GROUPS,
+    CELL_ZOOM_OFFSET, list(MAP_CELL_ZOOMS),
+)  # fmt: skip
 
 
 class TileOutOfRange(ValueError):
