@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from geo_reports.services.bulk import reports_generate
+from geo_reports.services.bulk import BATCH, reports_generate
 
 
 class Command(BaseCommand):
@@ -12,7 +12,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("count", type=int)
         parser.add_argument("--years", type=float, default=5.0)
-        parser.add_argument("--batch", type=int, default=50_000)
+        parser.add_argument("--batch", type=int, default=BATCH)
 
     def handle(self, *args, count, years, batch, **options):
         def progress(done, total):
