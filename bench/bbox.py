@@ -4,12 +4,20 @@ box and page size.
 
     .venv/bin/python bench/bbox.py [--requests 200] [--size 0.01]
 
-Boxes of `size` degrees (0.01 is about 1.1 km) centred on random reports. No target is set.
+Boxes of `size` degrees (0.01 is about 1.1 km) centred on random reports. Target (#20): the app's
+median at most tipg's. What the two pages promise differs: tipg's is any `page` matches in index order
+with an exact numberMatched; the app's is the newest `page` (a cursor in `next` continues after them)
+with `count` exact up to 1,000 and PostgreSQL's estimate beyond (`count_exact: false`). The estimates
+are compared with tipg's exact numbers for the same boxes (`estimate_error`: median and largest
+relative error, and how many boxes were estimated).
 """
 
 import argparse
+import statistics
 
 from _setup import VIEW, alternate, app_server, django_setup, summary, table, tipg_server, write
+
+TARGETS = {"ratio": 1.0}
 
 
 def main():
@@ -37,6 +45,7 @@ def main():
         boxes = [f"{x - half:.6f},{y - half:.6f},{x + half:.6f},{y + half:.6f}" for x, y in cursor.fetchall()]
     turn = {"app": 0, "tipg": 0}
     matched = {"app": 0, "tipg": 0}
+    by_box = {"app": {}, "tipg": {}}  # box -> (count, exact)
 
     def page(side, url, params, count_key):
         def call():
@@ -47,6 +56,7 @@ def main():
             body = response.json()
             assert len(body["features"]) == min(args.page, body[count_key])
             matched[side] += body[count_key]
+            by_box[side][box] = (body[count_key], body.get("count_exact", True))
 
         return call
 
@@ -62,14 +72,35 @@ def main():
         )
     rows = [{"what": name, **summary(values)} for name, values in samples.items()]
     ratio = rows[0]["median_ms"] / rows[1]["median_ms"]
+    errors = [
+        abs(count - by_box["tipg"][box][0]) / by_box["tipg"][box][0]
+        for box, (count, exact) in by_box["app"].items()
+        if not exact and by_box["tipg"].get(box, (0,))[0]
+    ]
+    estimate_error = {
+        "estimated_boxes": len(errors),
+        "boxes": len(by_box["app"]),
+        "median": statistics.median(errors) if errors else None,
+        "max": max(errors) if errors else None,
+    }
+    exact_wrong = sum(
+        1
+        for box, (count, exact) in by_box["app"].items()
+        if exact and box in by_box["tipg"] and count != by_box["tipg"][box][0]
+    )
     # Every call counts what it matched, the untimed warm-up included.
     matched_per_box = {side: total / (args.requests + 1) for side, total in matched.items()}
     print(f"A page of {args.page} reports in a {args.size} degree box, {args.requests} boxes\n")
     print(table(rows, ["what", "n", "median_ms", "p95_ms"]))
-    print(f"\nratio (median): {ratio:.2f}x (no target set); reports matched per box: app "
+    print(f"\nratio (median): {ratio:.2f}x (target <= {TARGETS['ratio']}x); reports matched per box: app "
           f"{matched_per_box['app']:.0f}, tipg {matched_per_box['tipg']:.0f}")  # fmt: skip
+    if errors:
+        print(f"estimated counts: {len(errors)} of {len(by_box['app'])} boxes, off by {estimate_error['median']:.0%} "
+              f"(median), at most {estimate_error['max']:.0%}")  # fmt: skip
+    print(f"exact counts differing from tipg's: {exact_wrong}")
     write("bbox", rows, {"ratio_median": ratio, "page": args.page, "box_degrees": args.size,
-                         "matched_per_box": matched_per_box})  # fmt: skip
+                         "matched_per_box": matched_per_box, "estimate_error": estimate_error,
+                         "exact_counts_differing": exact_wrong}, TARGETS)  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -8,8 +8,10 @@ the 50 nearest open reports by walking the partial index of open reports (KNN) a
 2 km; the obvious form (all open reports within 2 km, sorted) reads thousands of rows in the town
 centre. Two more sides tell where the API's time goes: `/healthz` through the same server (gunicorn,
 HTTP and Django alone) and the ORM's form of the query in this process
-(geo_reports.selectors.report_nearby_for_staff). Target: the API at most 2x the SQL, and a median
-under 20 ms.
+(geo_reports.selectors.report_nearby_for_staff, which builds the whole JSON answer in PostgreSQL).
+Target (#20): the API's median at most 1.5x the SQL's plus /healthz's (the floor any request through
+the same server pays), measured in the same run, and under 20 ms. The API/SQL ratio is printed and
+recorded too (`ratio_median`), as earlier records have it.
 """
 
 import argparse
@@ -19,7 +21,7 @@ from _setup import ROOT, alternate, app_server, django_setup, summary, table, wr
 
 LIMIT = 50
 RADIUS_M = 2000
-TARGETS = {"ratio": 2.0, "median_ms": 20}
+TARGETS = {"ratio_to_sql_and_healthz": 1.5, "median_ms": 20}
 SIDES = {"api": "HTTP API (gunicorn)", "sql": "raw SQL", "healthz": "/healthz (gunicorn)", "orm": "ORM in-process"}
 
 
@@ -62,12 +64,16 @@ def main():
     import httpx
     from django.conf import settings
     from django.db import connection
+    from rest_framework.authtoken.models import Token
 
     from districts.spatial import lonlat_point
     from geo_reports.models import Report
     from geo_reports.selectors import report_nearby_for_staff
 
-    token = (ROOT / "var" / "bench" / "token").read_text().strip()
+    # The token of the database measured (bench/data.py makes it; var/bench/token holds the last one
+    # made, perhaps for another database).
+    token = Token.objects.filter(user__username="bench-admin").values_list("key", flat=True).first()
+    token = token or (ROOT / "var" / "bench" / "token").read_text().strip()
     statement = reference_sql()
     rng = random.Random(args.seed)
     with connection.cursor() as cursor:
@@ -115,12 +121,17 @@ def main():
     rows = [{"what": SIDES[side], "side": side, **summary(values)} for side, values in samples.items()]
     medians = {row["side"]: row["median_ms"] for row in rows}
     ratio = medians["api"] / medians["sql"]
+    floor_ratio = medians["api"] / (medians["sql"] + medians["healthz"])
     print(f"Nearby: top {LIMIT} open reports within {RADIUS_M} m, {args.requests} points\n")
     print(table(rows, ["what", "n", "median_ms", "p95_ms"]))
-    print(f"\nratio (median): {ratio:.2f}x (target <= {TARGETS['ratio']}x); API median {medians['api']:.1f} ms "
-          f"(target < {TARGETS['median_ms']} ms)")  # fmt: skip
+    target = TARGETS["ratio_to_sql_and_healthz"]
+    print(f"\nratio to SQL + /healthz (median): {floor_ratio:.2f}x (target <= {target}x); to the SQL alone "
+          f"{ratio:.2f}x; API median {medians['api']:.1f} ms (target < {TARGETS['median_ms']} ms)")  # fmt: skip
     print(f"mean tickets per answer: {state['found'] / args.requests:.1f}; answers differing: {state['mismatches']}")
-    extra = {"ratio_median": ratio, "mismatches": state["mismatches"], "limit": LIMIT, "radius_m": RADIUS_M}
+    extra = {
+        "ratio_median": ratio, "ratio_to_sql_and_healthz": floor_ratio, "mismatches": state["mismatches"],
+        "limit": LIMIT, "radius_m": RADIUS_M,
+    }  # fmt: skip
     write("nearby", rows, extra, TARGETS)
 
 

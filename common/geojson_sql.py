@@ -2,12 +2,15 @@
 model instance, no geometry object and no per-feature serializer is made, so a page of 10,000
 features, or an export of a million, costs one query and string joins. Django has no expression for
 these functions, so each is a small `Func` here; everything else (filters, joins, ordering, paging)
-stays ORM. Used by the exports and by OGC API - Features.
+stays ORM. Used by the exports, by OGC API - Features, by the crews' nearby tickets and by the pages
+of the report list (whole answers built as one JSON text: JSONAgg, JSONText).
 """
 
 from django.conf import settings
-from django.db.models import BooleanField, Expression, F, Func, JSONField, TextField, Value
-from django.db.models.functions import Cast
+from django.contrib.postgres.aggregates.mixins import OrderableAggMixin
+from django.db.models import Aggregate, BooleanField, Expression, F, FloatField, Func, JSONField, TextField, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast, Coalesce
 
 # Coordinates are written with at most 7 decimals: about 1 cm at Batu's latitude.
 COORDINATE_DECIMALS = 7
@@ -25,6 +28,46 @@ class JSONBuildObject(Func):
         for key, value in members.items():
             arguments += [Cast(Value(key), TextField()), value]
         super().__init__(*arguments, **extra)
+
+
+class JSONBuildArray(Func):
+    """`json_build_array(v1, v2, ...)`."""
+
+    function = "json_build_array"
+    output_field = JSONField()
+
+
+class Rounded(Func):
+    """`round(x::numeric, places)`: a number as JSON writes it, without float noise (PostgreSQL rounds
+    only numerics to a number of places)."""
+
+    template = "round((%(expressions)s)::numeric, %(places)d)"
+    output_field = FloatField()
+
+    def __init__(self, expression, places: int, **extra):
+        super().__init__(expression, places=int(places), **extra)
+
+
+class JSONAgg(OrderableAggMixin, Aggregate):
+    """`json_agg(value ORDER BY ...)`: the rows' values as one JSON array, in the given order (`order_by`);
+    null when there are no rows (JSONAggOrEmpty gives [] then)."""
+
+    function = "json_agg"
+    template = "%(function)s(%(expressions)s %(order_by)s)"
+    output_field = JSONField()
+
+
+def JSONAggOrEmpty(value: Expression, *, order_by) -> Expression:
+    """JSONAgg, or `[]` when there are no rows."""
+    return Coalesce(JSONAgg(value, order_by=order_by), RawSQL("'[]'::json", (), output_field=JSONField()))
+
+
+class JSONText(Func):
+    """A JSON value as its text (`::text`), for answers handed on as they are: psycopg would otherwise
+    parse the JSON into Python objects, only for them to be written again."""
+
+    template = "(%(expressions)s)::text"
+    output_field = TextField()
 
 
 class JSONBBuildObject(JSONBuildObject):

@@ -10,12 +10,13 @@ from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from common import geojson
+from common.serializers import FieldsBuiltOnce
 
 from .models import Agency, Area
 from .selectors import swapped_coordinates_hint
 
 
-class AgencyBriefSerializer(serializers.ModelSerializer):
+class AgencyBriefSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     """An agency as other objects name it."""
 
     class Meta:
@@ -23,7 +24,7 @@ class AgencyBriefSerializer(serializers.ModelSerializer):
         fields = ("code", "name", "short_name")
 
 
-class AreaBriefSerializer(serializers.ModelSerializer):
+class AreaBriefSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     """An area as other objects name it; `label` is how the city writes it ("Desa Punten")."""
 
     label = serializers.CharField(read_only=True)

@@ -32,6 +32,17 @@ def _as_expression(value):
     return geometry_value(value) if isinstance(value, GEOSGeometry) else value
 
 
+class LonLatPoint(Func):
+    """`ST_SetSRID(ST_MakePoint(lon, lat), srid)` from two numbers (expressions or values): a point
+    whose coordinates are the statement's parameters, not a geometry literal."""
+
+    template = f"ST_SetSRID(ST_MakePoint(%(expressions)s), {int(settings.LAPOR_SRID)})"
+    output_field = GeometryField(srid=settings.LAPOR_SRID)
+
+    def __init__(self, lon, lat, **extra):
+        super().__init__(*(v if hasattr(v, "resolve_expression") else Value(float(v)) for v in (lon, lat)), **extra)
+
+
 class Geography(Func):
     """`geom::geography`: the metric view of a WGS84 geometry."""
 

@@ -11,7 +11,6 @@ import ipaddress
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,19 +39,56 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
-def count_and_check(*, key: str, limit: int, now: dt.datetime | None = None) -> None:
-    """Count one more action for `key` in this hour; Refused(429) beyond `limit`."""
+# One statement for both bounds: the blocklist is looked up, and only a sender not on it is counted.
+GUARD_SQL = f"""
+WITH blocked AS (
+    SELECT 1 FROM {Blocklist._meta.db_table} WHERE (kind, value) IN (SELECT * FROM unnest(%s::text[], %s::text[]))
+    LIMIT 1
+),
+counted AS (
+    INSERT INTO {TABLE} (key, window_start, count)
+    SELECT %s, %s, 1 WHERE %s AND NOT EXISTS (SELECT 1 FROM blocked)
+    ON CONFLICT (key, window_start) DO UPDATE SET count = {TABLE}.count + 1
+    RETURNING count
+)
+SELECT EXISTS (SELECT 1 FROM blocked), (SELECT count FROM counted)
+"""  # noqa: S608 (table names are constants)
+
+
+def count_and_check(
+    *,
+    key: str,
+    limit: int,
+    now: dt.datetime | None = None,
+    ip: str = "",
+    phone: str = "",
+    email: str = "",
+    account: str = "",
+) -> None:
+    """Refused(403) when the sender (ip, phone, email, chat account) is on the blocklist; else count
+    one more action for `key` (when given) in this hour, Refused(429) beyond `limit`."""
     now = now or timezone.now()
     window_start = now.replace(minute=0, second=0, microsecond=0)
+    wanted = [
+        (Blocklist.Kind.IP, ip),
+        (Blocklist.Kind.PHONE, phone),
+        (Blocklist.Kind.EMAIL, email),
+        (Blocklist.Kind.CHAT, account),
+    ]
+    values = [(str(kind), Blocklist.normalize(kind, value)) for kind, value in wanted if value]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {TABLE} (key, window_start, count) VALUES (%s, %s, 1) "  # noqa: S608 (a constant)
-            f"ON CONFLICT (key, window_start) DO UPDATE SET count = {TABLE}.count + 1 "
-            "RETURNING count",
-            [key[:200], window_start],
+            GUARD_SQL,
+            [[k for k, _v in values], [v for _k, v in values], key[:200], window_start, bool(key)],
         )
-        (count,) = cursor.fetchone()
-    if count > limit:
+        blocked, count = cursor.fetchone()
+    if blocked:
+        raise Refused(
+            _("Reports from this sender are not accepted. Contact Diskominfo Kota Batu if this is a mistake."),
+            status=403,
+            code="blocked",
+        )
+    if key and count > limit:
         retry_after = int((window_start + WINDOW - now).total_seconds()) + 1
         raise Refused(
             _("Too many submissions from here. Please try again in %(minutes)d minutes.")
@@ -64,24 +100,9 @@ def count_and_check(*, key: str, limit: int, now: dt.datetime | None = None) -> 
 
 
 def check_blocklist(*, ip: str = "", phone: str = "", email: str = "", account: str = "") -> None:
-    wanted = [
-        (Blocklist.Kind.IP, ip),
-        (Blocklist.Kind.PHONE, phone),
-        (Blocklist.Kind.EMAIL, email),
-        (Blocklist.Kind.CHAT, account),
-    ]
-    values = [(kind, Blocklist.normalize(kind, value)) for kind, value in wanted if value]
-    if not values:
-        return
-    query = Q()
-    for kind, value in values:
-        query |= Q(kind=kind, value=value)
-    if Blocklist.objects.filter(query).exists():
-        raise Refused(
-            _("Reports from this sender are not accepted. Contact Diskominfo Kota Batu if this is a mistake."),
-            status=403,
-            code="blocked",
-        )
+    """Refused(403) when the sender is on the blocklist (counts nothing)."""
+    if ip or phone or email or account:
+        count_and_check(key="", limit=0, ip=ip, phone=phone, email=email, account=account)
 
 
 def account_key(account: str) -> str:
@@ -92,14 +113,12 @@ def account_key(account: str) -> str:
 def guard_report_submission(*, ip: str, phone: str = "", email: str = "", account: str = "") -> None:
     """`account`: the sender's chat account ("telegram:<chat id>"); every chat's messages reach us
     from the platform's servers, so the account, not the address, is what is counted."""
-    check_blocklist(ip=ip, phone=phone, email=email, account=account)
     key = f"report:chat:{account_key(account)}" if account else f"report:ip:{ip}"
-    count_and_check(key=key, limit=settings.LAPOR_RATE_REPORTS)
+    count_and_check(key=key, limit=settings.LAPOR_RATE_REPORTS, ip=ip, phone=phone, email=email, account=account)
 
 
 def guard_support(*, ip: str, supporter: str, account: str = "") -> None:
-    check_blocklist(ip=ip, account=account)
-    count_and_check(key=f"support:{supporter}", limit=settings.LAPOR_RATE_SUPPORTS)
+    count_and_check(key=f"support:{supporter}", limit=settings.LAPOR_RATE_SUPPORTS, ip=ip, account=account)
     if ip:
         count_and_check(key=f"support:ip:{ip}", limit=settings.LAPOR_RATE_SUPPORTS * 10)
 
@@ -107,8 +126,7 @@ def guard_support(*, ip: str, supporter: str, account: str = "") -> None:
 def guard_new_device(*, ip: str) -> None:
     """A new "+1" device cookie for `ip` (geo_reports.devices): LAPOR_RATE_NEW_DEVICES an hour per
     address, so dropping the cookie before each "+1" buys only that many supporters."""
-    check_blocklist(ip=ip)
-    count_and_check(key=f"device:ip:{ip}", limit=settings.LAPOR_RATE_NEW_DEVICES)
+    count_and_check(key=f"device:ip:{ip}", limit=settings.LAPOR_RATE_NEW_DEVICES, ip=ip)
 
 
 def forget_old_counters(now: dt.datetime) -> int:

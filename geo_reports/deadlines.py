@@ -55,14 +55,36 @@ def add_working_hours(start: dt.datetime, hours: int, holidays: set[dt.date]) ->
         moment = day_close
 
 
-def due(start: dt.datetime, amount: int, unit: str) -> dt.datetime:
+def _holiday_window(amount: int, unit: str) -> int:
+    """Days after the start whose holidays can matter: weekends and holidays stretch the span."""
+    if unit == DeadlineUnit.WORKING_DAYS:
+        return amount * 3 + 14
+    if unit == DeadlineUnit.WORKING_HOURS:
+        return amount // 4 + 21
+    return 0
+
+
+def due(start: dt.datetime, amount: int, unit: str, holidays: set[dt.date] | None = None) -> dt.datetime:
+    """The deadline `amount` `unit`s after `start`. `holidays`: the holidays from the start's day on,
+    when the caller already read them (dues_of reads them once for several deadlines)."""
     if unit == DeadlineUnit.HOURS:
         return start + dt.timedelta(hours=amount)
     if unit == DeadlineUnit.DAYS:
         return start + dt.timedelta(days=amount)
-    # Generous window for the holiday lookup: weekends and holidays stretch the span.
-    span_days = amount * 3 + 14 if unit == DeadlineUnit.WORKING_DAYS else amount // 4 + 21
-    holidays = holidays_between(_local(start).date(), _local(start).date() + dt.timedelta(days=span_days))
+    if holidays is None:
+        first = _local(start).date()
+        holidays = holidays_between(first, first + dt.timedelta(days=_holiday_window(amount, unit)))
     if unit == DeadlineUnit.WORKING_DAYS:
         return add_working_days(start, amount, holidays)
     return add_working_hours(start, amount, holidays)
+
+
+def dues_of(start: dt.datetime, targets: list[tuple[int, str]]) -> list[dt.datetime]:
+    """Several deadlines from the same start (a report's acknowledge and resolve targets), reading
+    the holidays at most once."""
+    window = max((_holiday_window(amount, unit) for amount, unit in targets), default=0)
+    holidays = None
+    if window:
+        first = _local(start).date()
+        holidays = holidays_between(first, first + dt.timedelta(days=window))
+    return [due(start, amount, unit, holidays) for amount, unit in targets]

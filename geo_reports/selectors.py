@@ -1,14 +1,45 @@
 """Reads over reports and categories. Each returns a QuerySet or plain data; none writes."""
 
-import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
 
 from django.contrib.gis.geos import Point
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Prefetch, Q, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import Coalesce, Concat, Left, Now, NullIf
 from django.utils import timezone
+from django.utils.translation import get_language
 
+from common.geojson_sql import (
+    COORDINATE_DECIMALS,
+    JSONAggOrEmpty,
+    JSONBuildArray,
+    JSONBuildObject,
+    JSONText,
+    LocalTimestamp,
+    Rounded,
+)
+from common.statements import fetch_rows, fetch_value
 from districts.selectors import memberships_prefetch
-from districts.spatial import GeographyDistance, GeographyDWithin, GeographyKnn, Latitude, Longitude
+from districts.spatial import GeographyDistance, GeographyDWithin, GeographyKnn, Latitude, Longitude, LonLatPoint
 
+from .features_sql import public_feature
 from .models import (
     Category,
     CategoryQuestion,
@@ -35,8 +66,44 @@ def category_list(*, active_only: bool = True) -> QuerySet[Category]:
     return categories.filter(is_active=True) if active_only else categories
 
 
+@dataclass
+class _CatalogCache:
+    """The categories this process has read, valid while the catalog's version is the one they were
+    read at (migration 0014: PostgreSQL changes it with any category, question or asset layer)."""
+
+    version: int | None = None
+    by_code: dict[str, Category] = field(default_factory=dict)
+
+
+_catalog = _CatalogCache()
+
+
+def _catalog_version() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT max(version) FROM geo_reports_catalogversion")
+        return cursor.fetchone()[0]
+
+
 def category_by_code(code: str) -> Category | None:
-    return category_list().filter(code=code).first()
+    """An active category with its asset layer and its questions (`category.questions.all()` needs no
+    query). Every new report asks it, so the process keeps what it read while the catalog's version
+    stays the same: one small read instead of two queries and their compiling. Callers treat the
+    category as read-only (it is shared by the requests this process serves)."""
+    version = _catalog_version()  # first: data read after it is at least as new
+    if version != _catalog.version:
+        _catalog.by_code = {}
+        _catalog.version = version
+    category = _catalog.by_code.get(code)
+    if category is None:
+        category = (
+            Category.objects.select_related("asset_layer")
+            .prefetch_related(Prefetch("questions", queryset=CategoryQuestion.objects.order_by("order")))
+            .filter(is_active=True, code=code)
+            .first()
+        )
+        if category is not None:  # unknown codes are not kept: what a sender makes up costs no memory
+            _catalog.by_code[code] = category
+    return category
 
 
 def category_public_list() -> QuerySet[Category]:
@@ -70,6 +137,35 @@ def report_public_list() -> QuerySet[Report]:
     return _with_relations(report_public())
 
 
+def report_public_page() -> QuerySet[Report]:
+    """PUBLIC_REPORTS for the report list's pages, with the public categories named by id: the same
+    rows, but PostgreSQL then estimates well how many match (through a join it assumes reports spread
+    evenly over all categories, and at a million reports guesses half of them), and the list's count
+    beyond its exact limit is that estimate (common.pagination.NewestFirstFeaturePagination)."""
+    public = list(Category.objects.filter(is_public=True).values_list("pk", flat=True))
+    return Report.objects.filter(is_private=False, is_hidden=False, category_id__in=public)
+
+
+def report_public_features(keys: list[int], *, absolute: Callable[[str], str]) -> list[str]:
+    """The public reports `keys` as GeoJSON Features (ReportFeatureSerializer's shape, in the request's
+    language; `asset.geometry` null, as in lists), one JSON text each, in the order of `keys`: built by
+    PostgreSQL in one query, whatever their number. `absolute` makes the photos' addresses absolute
+    (request.build_absolute_uri), as PhotoSerializer writes them."""
+    if not keys:
+        return []
+    photo_base = absolute(ReportPhoto._meta.get_field("image").storage.url(""))
+    # Compiled once per language, address and page length (common.statements): the ORM takes longer
+    # to write this statement than PostgreSQL takes to run it.
+    shape = ("public_features", get_language() or "", photo_base, len(keys))
+    rows = dict(fetch_rows(shape, partial(_public_features, photo_base=photo_base), keys=list(keys)))
+    return [rows[key] for key in keys if key in rows]
+
+
+def _public_features(*, keys: list[int], photo_base: str) -> list[tuple[int, str]]:
+    features = Report.objects.filter(pk__in=keys).annotate(feature=JSONText(public_feature(photo_base=photo_base)))
+    return list(features.values_list("pk", "feature"))
+
+
 def _with_public_timeline(reports: QuerySet[Report]) -> QuerySet[Report]:
     public_updates = (
         ReportUpdate.objects.filter(is_internal=False)
@@ -94,24 +190,72 @@ def report_readable_by_public(report: Report) -> bool:
     return report.may_be_public and not report.is_hidden
 
 
+class DaysInterval(Func):
+    """`make_interval(days => n)`: a number of days as an interval, the number a parameter."""
+
+    template = "make_interval(days => %(expressions)s)"
+    output_field = DurationField()
+
+
+DUPLICATE_CANDIDATE_FIELDS = (
+    "id", "tracking_code", "status", "description", "support_count", "location", "created_at",
+)  # fmt: skip
+
+
 def report_nearby_open(
     *,
     category: Category,
-    point: Point,
+    point: Point | LonLatPoint,
     radius_m: float | None = None,
     days: int | None = None,
     limit: int = 5,
 ) -> QuerySet[Report]:
-    """Open reports of the same category near a point, nearest first: candidates for a "+1"."""
+    """Open reports of the same category near a point, nearest first: candidates for a "+1". Only
+    what a candidate shows is read (one query, nothing related)."""
     radius = radius_m if radius_m is not None else category.duplicate_radius_m
-    since = timezone.now() - dt.timedelta(days=days if days is not None else category.duplicate_days)
+    days = days if days is not None else category.duplicate_days
     return (
-        report_public_list()
-        .filter(category=category, status__in=OPEN_STATUSES, created_at__gte=since)
+        report_public()
+        .only(*DUPLICATE_CANDIDATE_FIELDS)
+        .filter(category=category.pk, status__in=OPEN_STATUSES, created_at__gte=Now() - DaysInterval(days))
         .filter(GeographyDWithin("location", point, radius))
         .annotate(distance_m=GeographyDistance("location", point), knn=GeographyKnn("location", point))
         .order_by("knn")[:limit]
     )
+
+
+def report_duplicate_candidates(*, category: Category, point: Point, exclude: int | None = None) -> list[Report]:
+    """report_nearby_open as every new report's answer and every routing preview ask it: the same
+    statement, compiled once per process (common.statements), and the candidates as unsaved Report
+    objects holding what a candidate shows (DuplicateCandidateSerializer) and their `distance_m`."""
+
+    def build(*, category_id: int, lon: float, lat: float, radius: float, days: int) -> list:
+        candidates = report_nearby_open(
+            category=Category(pk=category_id), point=LonLatPoint(lon, lat), radius_m=radius, days=days
+        )
+        located = candidates.annotate(x=Longitude("location"), y=Latitude("location"))
+        return list(located.values_list(*CANDIDATE_ROW))
+
+    values = {
+        "category_id": category.pk,
+        "lon": float(point.x),
+        "lat": float(point.y),
+        "radius": float(category.duplicate_radius_m),
+        "days": int(category.duplicate_days),
+    }
+    found = []
+    for row in fetch_rows(("duplicate_candidates",), build, **values):
+        fields = dict(zip(CANDIDATE_ROW, row, strict=True))
+        if fields["id"] == exclude:
+            continue
+        distance, location = fields.pop("distance_m"), Point(fields.pop("x"), fields.pop("y"), srid=point.srid)
+        candidate = Report(**fields, location=location)
+        candidate.distance_m = distance
+        found.append(candidate)
+    return found
+
+
+CANDIDATE_ROW = ("id", "tracking_code", "status", "description", "support_count", "created_at", "distance_m", "x", "y")
 
 
 # --- staff ----------------------------------------------------------------------------------------
@@ -203,58 +347,106 @@ def report_nearby_for_staff(
     limit: int = 50,
     user=None,
     assigned_only: bool = False,
-) -> list[dict]:
-    """The agencies' reports within `radius_m` of `point`, nearest first, as light rows for a phone:
-    no model instances, one query (and one for the thumbnails of the reporter's photos, which the
-    crew's phone keeps to work without a signal).
+) -> bytes:
+    """The agencies' reports within `radius_m` of `point`, nearest first, as the whole JSON answer of
+    the crews' nearby tickets (`{"count", "radius_m", "reports": [...]}`, NearbyTicketsSerializer
+    describes it), built by PostgreSQL in one statement: no model instance, no serializer, one query
+    whatever the number of tickets (with the thumbnails of the reporter's photos, which the crew's
+    phone keeps to work without a signal). The ORM writes the statement once per process and shape
+    (common.statements): compiling it costs more than running it.
 
     The nearest `limit` are found first by walking the partial index of open reports in distance
     order (KNN), and only then kept if within the radius: the same rows as "within the radius,
     nearest first", without reading every open report in the radius (thousands in the town centre
     at a million reports, where the planner would otherwise fetch and sort them all)."""
+    agency_ids = None if agencies is None else sorted(agency.pk for agency in agencies)
+    shape = (
+        "nearby_for_staff", tuple(sorted(statuses)), int(limit), None if agency_ids is None else len(agency_ids),
+        user is not None, assigned_only,
+    )  # fmt: skip
+    values = {"lon": float(point.x), "lat": float(point.y), "radius": float(radius_m)}
+    if agency_ids is not None:
+        values["agencies"] = agency_ids
+    if user is not None:
+        values["user"] = user.pk
+    if (assigned_only and user is None) or agency_ids == []:
+        return _nearby_answer_empty(radius_m)
+    build = partial(_nearby_answer, statuses=statuses, limit=int(limit), assigned_only=assigned_only)
+    answer = fetch_value(shape, build, **values)
+    return answer.encode()
+
+
+def _nearby_answer_empty(radius_m: float) -> bytes:
+    return b'{"count": 0, "radius_m": %s, "reports": []}' % repr(float(radius_m)).encode()
+
+
+def _nearby_answer(
+    *, statuses, limit: int, assigned_only: bool, lon: float, lat: float, radius: float, agencies=None, user=None
+) -> str:
+    """report_nearby_for_staff's statement, run (common.statements catches it to keep its SQL)."""
+    point = LonLatPoint(lon, lat)
     candidates = Report.objects.filter(status__in=statuses)
     if agencies is not None:
-        candidates = candidates.filter(agency__in=agencies)
+        candidates = candidates.filter(agency_id__in=agencies)
     if assigned_only:
-        candidates = candidates.filter(assigned_to=user)
+        candidates = candidates.filter(assigned_to_id=user)
     nearest = candidates.annotate(knn=GeographyKnn("location", point)).order_by("knn").values("pk")[:limit]
-    rows = (
-        Report.objects.filter(pk__in=nearest)
-        .filter(GeographyDWithin("location", point, radius_m))
-        .annotate(distance_m=GeographyDistance("location", point), lon=Longitude("location"), lat=Latitude("location"))
-        # KNN walks the index by sphere distance, the distance shown is on the spheroid: the two can
-        # swap neighbours decimetres apart, so the page is ordered by the one shown.
-        .order_by("distance_m")
-        .values_list(
-            "pk", "tracking_code", "status", "category__code", "category__name", "category__name_en",
-            "description", "description_original", "lon", "lat", "distance_m", "resolve_due", "version",
-            "agency__code", "assigned_to_id",
+    distance = GeographyDistance("location", point)
+    # KNN walks the index by sphere distance, the distance shown is on the spheroid: the two can swap
+    # neighbours decimetres apart, so the answer is ordered by the one shown.
+    tickets = Report.objects.filter(pk__in=nearest).filter(GeographyDWithin("location", point, radius))
+    return tickets.aggregate(
+        answer=JSONText(
+            JSONBuildObject(
+                {
+                    "count": Count("pk"),
+                    "radius_m": Value(radius, output_field=FloatField()),
+                    "reports": JSONAggOrEmpty(_nearby_ticket(distance, user), order_by=distance),
+                }
+            )
         )
-    )  # fmt: skip
-    now = timezone.now()
-    rows = list(rows)
-    thumbnails = report_thumbnail_urls([row[0] for row in rows])
-    return [
+    )["answer"]
+
+
+def _nearby_ticket(distance, user: int | None) -> JSONBuildObject:
+    """One ticket of the crews' nearby list (NearbyTicketSerializer) as a JSON object."""
+    storage = ReportPhoto._meta.get_field("thumbnail").storage
+    # Our own file names (geo_reports.models.reports.thumbnail_path: hex and "/"), which a storage's
+    # url() would not quote: the address is its base URL and the name.
+    thumbnails = (
+        ReportPhoto.objects.filter(report_id=OuterRef("pk"), update__isnull=True)
+        .order_by("created_at", "id")
+        .values_list(Concat(Value(storage.url("")), "thumbnail", output_field=CharField()))[:NEARBY_THUMBNAILS]
+    )
+    return JSONBuildObject(
         {
-            "id": pk,
-            "tracking_code": code,
-            "status": status,
-            "category": {"code": category, "name": name, "name_en": name_en},
-            "description": (original or description)[:300],  # staff read the reporter's own words
-            "location": [round(lon, 7), round(lat, 7)],
-            "distance_m": round(distance, 1),
-            "resolve_due": due.isoformat() if due else None,
-            "overdue": bool(due and due < now),
-            "version": version,
-            "agency": agency,
-            "assigned_to_me": bool(user is not None and assignee == user.pk),
-            "thumbnails": thumbnails.get(pk, []),
+            "id": F("pk"),
+            "tracking_code": F("tracking_code"),
+            "status": F("status"),
+            "category": JSONBuildObject(
+                {"code": F("category__code"), "name": F("category__name"), "name_en": F("category__name_en")}
+            ),
+            # Staff read the reporter's own words.
+            "description": Left(Coalesce(NullIf("description_original", Value("")), "description"), 300),
+            "location": JSONBuildArray(
+                Rounded(Longitude("location"), COORDINATE_DECIMALS), Rounded(Latitude("location"), COORDINATE_DECIMALS)
+            ),
+            "distance_m": Rounded(distance, 1),
+            "resolve_due": LocalTimestamp("resolve_due"),
+            "overdue": Coalesce(ExpressionWrapper(Q(resolve_due__lt=Now()), output_field=BooleanField()), Value(False)),
+            "version": F("version"),
+            "agency": F("agency__code"),
+            "assigned_to_me": (
+                Coalesce(ExpressionWrapper(Q(assigned_to_id=user), output_field=BooleanField()), Value(False))
+                if user is not None
+                else Value(False)
+            ),
+            "thumbnails": ArraySubquery(thumbnails),
         }
-        for (
-            pk, code, status, category, name, name_en, description, original, lon, lat, distance, due, version,
-            agency, assignee,
-        ) in rows
-    ]  # fmt: skip
+    )
+
+
+NEARBY_THUMBNAILS = 3
 
 
 def report_thumbnail_urls(report_ids: list[int], *, per_report: int = 3) -> dict[int, list[str]]:

@@ -61,8 +61,7 @@ class ReporterPushApi(APIView):
 
     def guard(self, request) -> None:
         ip = abuse.client_ip(request)
-        abuse.check_blocklist(ip=ip)
-        abuse.count_and_check(key=f"push:ip:{ip}", limit=settings.LAPOR_RATE_REPORTS)
+        abuse.count_and_check(key=f"push:ip:{ip}", limit=settings.LAPOR_RATE_REPORTS, ip=ip)
 
     @extend_schema(request=ReporterPushInputSerializer, responses=SUBSCRIBED)
     def post(self, request, pk: int):

@@ -4,6 +4,7 @@ and render; errors are application errors (common.errors), rendered once."""
 
 import json
 import uuid
+from functools import partial
 
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404
@@ -18,6 +19,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.pagination import NewestFirstFeaturePagination
 from common.parsers import JSONParser
 from districts.selectors import asset_near
 
@@ -85,10 +87,6 @@ def report_input(request) -> dict:
     return data
 
 
-def nearby_open(category, point, exclude: int | None = None) -> list[Report]:
-    return [r for r in selectors.report_nearby_open(category=category, point=point) if r.pk != exclude]
-
-
 REPORT_INPUT_SCHEMA = {
     "application/json": OpenApiTypes.OBJECT,
     "multipart/form-data": inline_serializer(
@@ -121,14 +119,26 @@ class CategoryListApi(APIView):
 
 
 class ReportListCreateApi(generics.ListAPIView):
-    """GET: public reports as a paginated FeatureCollection. POST: file a report."""
+    """GET: public reports as a FeatureCollection, newest first, in pages (NewestFirstFeaturePagination:
+    `next` links by cursor give every match once, even while reports are added; `count` is exact up to
+    1,000 and PostgreSQL's estimate beyond, flagged by `count_exact`; `page=N` still works). The
+    features are built by PostgreSQL (selectors.report_public_features) in ReportFeatureSerializer's
+    shape. POST: file a report."""
 
     serializer_class = ReportFeatureSerializer
     filterset_class = ReportFilter
+    pagination_class = NewestFirstFeaturePagination
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self) -> QuerySet[Report]:
-        return selectors.report_public_list()
+        return selectors.report_public_page()
+
+    def list(self, request, *args, **kwargs):
+        reports = self.filter_queryset(self.get_queryset())
+        render = partial(selectors.report_public_features, absolute=request.build_absolute_uri)
+        # In a bbox, the newest are read from the index of place and time (geo_reports migration 0015).
+        in_box = bool(request.query_params.get("bbox"))
+        return self.paginator.feature_page(reports, request, render=render, in_box=in_box)
 
     @extend_schema(
         request=REPORT_INPUT_SCHEMA,
@@ -147,10 +157,13 @@ class ReportListCreateApi(generics.ListAPIView):
             sender=Sender(ip=abuse.client_ip(request)),
             idempotency_key=(request.headers.get("Idempotency-Key") or "").strip()[:100] or None,
         )
-        report = selectors.report_own_detail().get(pk=result.report.pk)
+        # A new report answers from what was written (its relations are loaded); a replay reads it.
+        report = selectors.report_own_detail().get(pk=result.report.pk) if result.replayed else result.report
         context = {
             "request": request,
-            "duplicates": nearby_open(report.category, report.location, exclude=report.pk),
+            "duplicates": selectors.report_duplicate_candidates(
+                category=report.category, point=report.location, exclude=report.pk
+            ),
             "reporter_token": result.reporter_token,
             "asset_geometry": True,
         }
@@ -196,7 +209,7 @@ class RoutingPreviewApi(APIView):
             ),
             "routing": RoutingDecisionSerializer.of(stored, decision.explanation, decision.explanation_en),
             "location": [round(decision.point.x, 7), round(decision.point.y, 7)],
-            "duplicates": nearby_open(values["category"], decision.point),
+            "duplicates": selectors.report_duplicate_candidates(category=values["category"], point=decision.point),
         }
         return Response(RoutingPreviewSerializer(preview).data)
 

@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
+from common.serializers import FieldsBuiltOnce, LabelField
 from common.text import english
 from districts.selectors import asset_near
 from districts.serializers import AgencyBriefSerializer, AreaBriefSerializer, geojson_geometry_schema
@@ -37,12 +38,12 @@ ANSWERS = {
 # --- categories -------------------------------------------------------------------------------------
 
 
-class ChoiceSerializer(serializers.Serializer):
+class ChoiceSerializer(FieldsBuiltOnce, serializers.Serializer):
     key = serializers.CharField()
     name = serializers.CharField()
 
 
-class CategoryQuestionSerializer(serializers.ModelSerializer):
+class CategoryQuestionSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     label = serializers.SerializerMethodField()
     help = serializers.SerializerMethodField()
     values = serializers.SerializerMethodField()
@@ -64,11 +65,11 @@ class CategoryQuestionSerializer(serializers.ModelSerializer):
         return [{"key": str(v["key"]), "name": question.choice_name(v["key"])} for v in question.values]
 
 
-class CategorySerializer(serializers.ModelSerializer):
+class CategorySerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     name = serializers.SerializerMethodField()
     description = serializers.SerializerMethodField()
     documents_hint = serializers.SerializerMethodField()
-    group_label = serializers.CharField(source="get_group_display")
+    group_label = LabelField(Category.Group.choices, source="group")
     asset_layer = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     default_agency = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     questions = CategoryQuestionSerializer(many=True, read_only=True)
@@ -93,7 +94,7 @@ class CategorySerializer(serializers.ModelSerializer):
         return category.localized("documents_hint")
 
 
-class CategoryBriefSerializer(serializers.ModelSerializer):
+class CategoryBriefSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     """A category as a report names it, in the request's language."""
 
     name = serializers.CharField(source="label")
@@ -106,7 +107,7 @@ class CategoryBriefSerializer(serializers.ModelSerializer):
 # --- files ------------------------------------------------------------------------------------------
 
 
-class PhotoSerializer(serializers.ModelSerializer):
+class PhotoSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
     thumbnail_url = serializers.SerializerMethodField()
 
@@ -125,7 +126,7 @@ class PhotoSerializer(serializers.ModelSerializer):
         return self._absolute(photo.thumbnail.url)
 
 
-class DocumentSerializer(serializers.ModelSerializer):
+class DocumentSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     """A request's document: only ever shown to its requester (whose token is in the link) and to the
     staff handling it. The link is the only way to the file."""
 
@@ -148,7 +149,7 @@ class DocumentSerializer(serializers.ModelSerializer):
 # --- the routing decision -----------------------------------------------------------------------------
 
 
-class AreasSerializer(serializers.Serializer):
+class AreasSerializer(FieldsBuiltOnce, serializers.Serializer):
     """The desa/kelurahan and kecamatan a report lies in."""
 
     desa = AreaBriefSerializer(allow_null=True)
@@ -169,7 +170,7 @@ class NearGeometryField(serializers.JSONField):
     pass
 
 
-class AssetRefSerializer(serializers.Serializer):
+class AssetRefSerializer(FieldsBuiltOnce, serializers.Serializer):
     """The asset a report was routed by (a road segment, a pipe, a street light)."""
 
     layer = serializers.CharField()
@@ -179,7 +180,7 @@ class AssetRefSerializer(serializers.Serializer):
     geometry = NearGeometryField(required=False, allow_null=True)
 
 
-class RuleRefSerializer(serializers.Serializer):
+class RuleRefSerializer(FieldsBuiltOnce, serializers.Serializer):
     """The routing rule that decided (when one did)."""
 
     id = serializers.IntegerField()
@@ -191,14 +192,14 @@ class RuleRefSerializer(serializers.Serializer):
     note = serializers.CharField(allow_blank=True)
 
 
-class NearbyAreaSerializer(serializers.Serializer):
+class NearbyAreaSerializer(FieldsBuiltOnce, serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
     kind = serializers.CharField()
     distance_m = serializers.FloatField()
 
 
-class AssetAlternativeSerializer(serializers.Serializer):
+class AssetAlternativeSerializer(FieldsBuiltOnce, serializers.Serializer):
     layer = serializers.CharField()
     external_id = serializers.CharField()
     owner = serializers.CharField(help_text="The owning agency's code.")
@@ -206,14 +207,14 @@ class AssetAlternativeSerializer(serializers.Serializer):
     distance_m = serializers.FloatField()
 
 
-class AlternativesSerializer(serializers.Serializer):
+class AlternativesSerializer(FieldsBuiltOnce, serializers.Serializer):
     """What else was close: other desa within a few metres of the pin, other assets in reach."""
 
     areas = NearbyAreaSerializer(many=True)
     assets = AssetAlternativeSerializer(many=True)
 
 
-class RoutingDecisionSerializer(serializers.Serializer):
+class RoutingDecisionSerializer(FieldsBuiltOnce, serializers.Serializer):
     """Why a report went where it went: one sentence in each language, and the facts behind it."""
 
     explanation = serializers.CharField()
@@ -252,12 +253,12 @@ def asset_ref(report: Report, *, with_geometry: bool = False) -> dict | None:
 # --- reports ------------------------------------------------------------------------------------------
 
 
-class TimelineEntrySerializer(serializers.ModelSerializer):
+class TimelineEntrySerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     """A public timeline entry: what changed and the agency's message; never a person's name."""
 
     status = serializers.CharField(source="new_status")
     status_label = serializers.SerializerMethodField()
-    kind_label = serializers.CharField(source="get_kind_display")
+    kind_label = LabelField(ReportUpdate.Kind.choices, source="kind")
     role = serializers.CharField(source="actor_role")
     agency = AgencyBriefSerializer(read_only=True, allow_null=True)
     explanation = serializers.SerializerMethodField()
@@ -278,10 +279,10 @@ class TimelineEntrySerializer(serializers.ModelSerializer):
         return update.data.get(key) or update.data.get("explanation")
 
 
-class ReportFeatureSerializer(GeoFeatureModelSerializer):
+class ReportFeatureSerializer(FieldsBuiltOnce, GeoFeatureModelSerializer):
     """A report as a GeoJSON Feature with its public properties."""
 
-    status_label = serializers.CharField(source="get_status_display")
+    status_label = LabelField(Status.choices, source="status")
     is_open = serializers.SerializerMethodField()
     category = CategoryBriefSerializer(read_only=True)
     agency = AgencyBriefSerializer(read_only=True, allow_null=True)
@@ -359,9 +360,9 @@ class ReportDetailSerializer(ReportFeatureSerializer):
         return TimelineEntrySerializer(updates, many=True, context=self.context).data
 
 
-class DuplicateCandidateSerializer(serializers.ModelSerializer):
+class DuplicateCandidateSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     distance_m = serializers.SerializerMethodField()
-    status_label = serializers.CharField(source="get_status_display")
+    status_label = LabelField(Status.choices, source="status")
     location = serializers.SerializerMethodField()
 
     class Meta:
@@ -412,7 +413,8 @@ class ReportCreatedSerializer(ReportDetailSerializer):
     def get_documents(self, report):
         if not self.context.get("reporter_token"):
             return []
-        return DocumentSerializer(report.documents.order_by("created_at", "id"), many=True, context=self.context).data
+        documents = sorted(report.documents.all(), key=lambda document: (document.created_at, document.pk))
+        return DocumentSerializer(documents, many=True, context=self.context).data
 
 
 class RoutingPreviewSerializer(serializers.Serializer):

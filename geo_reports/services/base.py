@@ -92,8 +92,10 @@ def decision_apply(report: Report, decision: RoutingDecision) -> None:
 
 def deadlines_set(report: Report) -> None:
     category = report.category
-    report.acknowledge_due = deadlines.due(report.created_at, category.acknowledge_within, category.acknowledge_unit)
-    report.resolve_due = deadlines.due(report.created_at, category.resolve_within, category.resolve_unit)
+    report.acknowledge_due, report.resolve_due = deadlines.dues_of(
+        report.created_at,
+        [(category.acknowledge_within, category.acknowledge_unit), (category.resolve_within, category.resolve_unit)],
+    )
 
 
 def photo_store(report: Report, photo: ProcessedPhoto, update: ReportUpdate | None) -> ReportPhoto:

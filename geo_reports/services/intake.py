@@ -27,6 +27,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import ApplicationError, InvalidInput
+from common.prefetch import set_prefetched
+from common.sql_insert import insert_together
 
 from .. import abuse, events
 from ..documents import ProcessedDocument, check_accepted
@@ -173,27 +175,32 @@ def report_create(
     decision = route(category=category, geometry=geometry)
     decision.flags.extend(flags)
     token = _replayable_token(idempotency_key) or secrets.token_urlsafe(24)
-    files: list = []  # stored files, removed again if the transaction does not commit
-    try:
-        with transaction.atomic():
-            report = _insert_report(
-                decision, description, answers or {}, contact or {}, photos, channel, token, created_at, files
-            )
-            _attach_documents(report, documents, files)
+    key = IdempotencyKey(key=idempotency_key, fingerprint=fingerprint) if idempotency_key else None
+    public = public_version(category=category, description=description, answers=answers or {})
+    for attempt in range(TRACKING_CODE_ATTEMPTS):
+        files: list = []  # stored files, removed again if the transaction does not commit
+        try:
+            with transaction.atomic():
+                report = _insert_report(decision, public, contact or {}, photos, channel, token, created_at, key, files)
+                _attach_documents(report, documents, files)
+                events.report_received.send(sender=__name__, report=report)
+            return NewReport(report=report, reporter_token=token)
+        except IntegrityError as exc:
+            _discard(files)
+            if "tracking_code" in str(exc) and attempt + 1 < TRACKING_CODE_ATTEMPTS:
+                continue  # 31^8 codes: another report has this one; draw again
             if idempotency_key:
-                IdempotencyKey.objects.create(key=idempotency_key, fingerprint=fingerprint, report=report)
-            events.report_received.send(sender=__name__, report=report)
-    except IntegrityError:
-        _discard(files)
-        if idempotency_key:
-            replay = _replay(idempotency_key, fingerprint)
-            if replay is not None:
-                return replay
-        raise
-    except BaseException:
-        _discard(files)
-        raise
-    return NewReport(report=report, reporter_token=token)
+                replay = _replay(idempotency_key, fingerprint)
+                if replay is not None:
+                    return replay
+            raise
+        except BaseException:
+            _discard(files)
+            raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+TRACKING_CODE_ATTEMPTS = 5
 
 
 # An Idempotency-Key at least this long is taken as a secret of the device that made it (the web app
@@ -229,45 +236,24 @@ def _discard(files: list) -> None:
 
 
 def _insert_report(
-    decision: RoutingDecision, description, answers, contact, photos, channel, token, created_at, files
+    decision: RoutingDecision, public, contact, photos, channel, token, created_at, key, files
 ) -> Report:
-    public = public_version(category=decision.category, description=description, answers=answers)
-    for _attempt in range(5):
-        report = Report(
-            tracking_code=new_tracking_code(),
-            description=public.description,
-            answers=public.answers,
-            description_original=public.description_original,
-            answers_original=public.answers_original,
-            needs_review=public.masked,
-            channel=channel,
-            reporter_token_hash=token_hash(token),
-        )
-        decision_apply(report, decision)
-        report.created_at = created_at or timezone.now()
-        deadlines_set(report)
-        try:
-            with transaction.atomic():
-                report.save(force_insert=True)
-            break
-        except IntegrityError as exc:
-            if "tracking_code" not in str(exc):
-                raise
-    else:  # pragma: no cover (31^8 codes: five collisions in a row do not happen)
-        raise RuntimeError("could not find a free tracking code")
-    if any(contact.get(k) for k in ("name", "phone", "email", "chat_id")):
-        ReporterContact.objects.create(
-            report=report,
-            name=contact.get("name", "")[:120],
-            phone=contact.get("phone", "")[:30],
-            email=contact.get("email", ""),
-            chat_platform=contact.get("chat_platform", ""),
-            chat_id=contact.get("chat_id", ""),
-        )
-    for photo in photos:
-        record = photo_store(report, photo, update=None)
-        files.extend([record.image, record.thumbnail])
-    ReportUpdate.objects.create(
+    """The report, its first timeline entry, its reporter's contact and its Idempotency-Key in one
+    statement (insert_together); then its photos and the co-handlers its routing rule names."""
+    report = Report(
+        tracking_code=new_tracking_code(),
+        description=public.description,
+        answers=public.answers,
+        description_original=public.description_original,
+        answers_original=public.answers_original,
+        needs_review=public.masked,
+        channel=channel,
+        reporter_token_hash=token_hash(token),
+    )
+    decision_apply(report, decision)
+    report.created_at = created_at or timezone.now()
+    deadlines_set(report)
+    entry = ReportUpdate(
         report=report,
         kind=ReportUpdate.Kind.CREATED,
         actor_role=ReportUpdate.Role.CITIZEN,
@@ -280,12 +266,38 @@ def _insert_report(
         },
         created_at=report.created_at,
     )
-    co_handlers_from_rule(report, decision)
+    contact_row = None
+    if any(contact.get(k) for k in ("name", "phone", "email", "chat_id")):
+        contact_row = ReporterContact(
+            report=report,
+            name=contact.get("name", "")[:120],
+            phone=contact.get("phone", "")[:30],
+            email=contact.get("email", ""),
+            chat_platform=contact.get("chat_platform", ""),
+            chat_id=contact.get("chat_id", ""),
+        )
+    if key is not None:
+        key.report = report
+    insert_together(report, [row for row in (entry, contact_row, key) if row is not None])
+    report._state.fields_cache["contact"] = contact_row  # the notifications read it: no query
+    stored = []
+    for photo in photos:
+        record = photo_store(report, photo, update=None)
+        files.extend([record.image, record.thumbnail])
+        stored.append(record)
+    co_handlers = co_handlers_from_rule(report, decision)
+    # What report_own_detail would read, from what was just written: the answer needs no query.
+    set_prefetched(report, "photos", [record for record in stored if record.is_public])
+    set_prefetched(report, "co_handlers", co_handlers)
+    if not co_handlers:  # else the timeline also holds their entries: the answer reads it
+        set_prefetched(entry, "photos", [])
+        report.public_updates = [entry]
     return report
 
 
 def _attach_documents(report: Report, documents: list[ProcessedDocument], files: list) -> None:
     """Store a request's documents under random names, with one internal timeline entry naming them."""
+    set_prefetched(report, "documents", [])
     if not documents:
         return
     entry = ReportUpdate.objects.create(
@@ -300,6 +312,7 @@ def _attach_documents(report: Report, documents: list[ProcessedDocument], files:
         },
         created_at=report.created_at,
     )
+    records = []
     for document in documents:
         record = ReportDocument(
             report=report,
@@ -314,3 +327,5 @@ def _attach_documents(report: Report, documents: list[ProcessedDocument], files:
         record.file.save("document" + document.extension, ContentFile(document.content), save=False)
         files.append(record.file)
         record.save()
+        records.append(record)
+    set_prefetched(report, "documents", records)
