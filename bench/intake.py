@@ -223,8 +223,9 @@ def queries_per_report(body: dict) -> list[str]:
 PROFILE_PARTS = [
     ("checking the input", "geo_reports/services/intake.py", "submission_validate"),
     ("routing", "geo_reports/routing.py", "route"),
-    ("writing (one INSERT, the commit)", "geo_reports/services/intake.py", "report_create"),
-    ("the duplicates search", "geo_reports/apis/public.py", "nearby_open"),
+    ("the INSERT", "common/sql_insert.py", "insert_together"),
+    ("the commit", "django/db/transaction.py", "__exit__"),
+    ("the duplicates search", "geo_reports/selectors.py", "report_duplicate_candidates"),
     ("the answer (serializers)", "rest_framework/serializers.py", "data"),
     ("waiting for PostgreSQL", "psycopg/connection.py", "wait"),
 ]
@@ -233,8 +234,8 @@ PROFILE_PARTS = [
 def profile(bodies: list[dict], count: int = 200) -> dict:
     """A report's cost in the server's own process: the CPU a report takes (Django's test client, the
     same view, middleware and services as under gunicorn; no profiler), then, under cProfile, the
-    share of the time spent in each of PROFILE_PARTS (the parts overlap: writing includes its
-    waiting)."""
+    share of the time spent in each of PROFILE_PARTS (the waiting for PostgreSQL is also inside the
+    others)."""
     import cProfile
     import json
     import pstats

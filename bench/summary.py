@@ -314,8 +314,8 @@ def intake_rows(record: dict) -> tuple[list[str], str | None]:
         f"{row['reference_per_second']:.0f}/s for the same writes as bare SQL): a report costs the server's "
         f"process {costs['python_cpu_ms']:.1f} ms of CPU ({costs['python_calls']:,} Python calls) in "
         f"{row['queries']} statements, and the load generator {row['client_cpu_ms']:.1f} ms more, on the "
-        f"2 cores PostgreSQL also uses. Where a report's time goes (cProfile, in-process; the parts "
-        f"overlap): {shares}."
+        f"2 cores PostgreSQL also uses. Where a report's time goes (cProfile, in-process; the waiting "
+        f"for PostgreSQL is also inside the others): {shares}."
     )
     return [line], None if ok else note
 
