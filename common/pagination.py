@@ -122,6 +122,11 @@ class NewestFirst(Func):
         super().__init__(F(column), Value(FAR_FUTURE, output_field=DateTimeField()), **extra)
 
 
+# The furthest a page number may reach: more rows than any city's reports; a larger OFFSET would
+# overflow PostgreSQL's bigint.
+MAX_OFFSET = 10**9
+
+
 class NewestFirstFeaturePagination(FeaturePagination):
     """Pages of a GeoJSON FeatureCollection, newest first (`created_at`, then `id`, both descending),
     for lists that may match hundreds of thousands of rows (a bbox in the town centre at a million
@@ -162,9 +167,9 @@ class NewestFirstFeaturePagination(FeaturePagination):
                 page_number = int(number)
             except ValueError:
                 raise NotFound(_("Invalid page.")) from None
-            if page_number < 1:
-                raise NotFound(_("Invalid page."))
             offset = (page_number - 1) * size
+            if page_number < 1 or offset > MAX_OFFSET:  # beyond any table (and PostgreSQL's OFFSET)
+                raise NotFound(_("Invalid page."))
             keys = list(ordered.values_list("pk", "created_at")[offset : offset + size + 1])
             if page_number > 1 and not keys:
                 raise NotFound(_("Invalid page."))

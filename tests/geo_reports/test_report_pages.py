@@ -120,6 +120,10 @@ def test_offset_pages_still_work_and_a_bad_cursor_is_refused_with_a_message(clie
     assert parse_qs(urlsplit(second["next"]).query)["page"] == ["3"]
     assert "page" not in parse_qs(urlsplit(second["previous"]).query)
     assert client.get("/api/reports/", {"page": 10_000}).status_code == 404
+    # A page beyond any table (the fuzzer's 12123416346764488704 once overflowed PostgreSQL's OFFSET).
+    for page in ("12123416346764488704", "-3", "0"):
+        far = client.get("/api/reports/", {"page": page}, HTTP_ACCEPT_LANGUAGE="en")
+        assert far.status_code == 404 and far.json()["detail"] == "Invalid page.", page
     bad = client.get("/api/reports/", {"cursor": "bukan-kursor"}, HTTP_ACCEPT_LANGUAGE="en")
     assert bad.status_code == 400
     assert bad.json()["errors"]["cursor"] == ["The cursor is not one this list gave: follow the `next` link as it is."]

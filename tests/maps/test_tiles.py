@@ -248,7 +248,9 @@ def test_the_scale_queries_use_their_indexes():
     }
     # Either spatial index: the location's, or the location's and time's (the list's pages in a bbox).
     assert "geo_reports_report_location" in plans["bbox"] or "report_location_created_gist" in plans["bbox"]
-    assert "report_status_created_idx" in plans["status"]
+    # The newest of a status: by the index of status and time, or, where the status is most rows
+    # (the planner's call, from the table's statistics), by walking the time index backwards.
+    assert "report_status_created_idx" in plans["status"] or "Index Scan Backward" in plans["status"]
     assert "report_category_created_idx" in plans["category"]
     assert "report_agency_status_idx" in plans["agency"]
 
